@@ -1,3 +1,6 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using HubSpotOrchestrator.Hosting;
+
+return await Cli.RunAsync(args);
+
+/// <summary>Entry point; also the anchor type for WebApplicationFactory in tests.</summary>
+public partial class Program;

@@ -1,0 +1,70 @@
+namespace HubSpotOrchestrator.Hosting;
+
+/// <summary>One executable, several verbs: <c>serve</c> (default) and the operator tools.</summary>
+internal static class Cli
+{
+    public const string Usage = """
+        Usage: dotnet run --project src/HubSpotOrchestrator -- <verb> [options]
+
+          serve                                   run the service (default)
+          simulate <file | scenario> [--url URL] [--keep-ids] [--token JWT]
+                                                  sign a HubSpot webhook batch, post it, and show what happened
+          token --user NAME [--roles a,b] [--lifetime 8h]
+                                                  mint an API bearer token with the local signing key
+          rules lint [dir]                        validate and compile every rule file
+          rules test --event <file> [--rules dir] [--deal-stage STAGE]
+                                                  dry run: which routing rules fire; writes nothing
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0].StartsWith('-') || args[0] == "serve")
+        {
+            var serveArgs = args.Length > 0 && args[0] == "serve" ? args[1..] : args;
+            await ServiceApp.Build(serveArgs).RunAsync();
+            return 0;
+        }
+
+        var stdout = Console.Out;
+        var stderr = Console.Error;
+        try
+        {
+            return args[0] switch
+            {
+                "rules" => await Rules.RulesCommand.RunAsync(args[1..], stdout, stderr),
+                "token" => TokenCommand.Run(args[1..], stdout, stderr),
+                "simulate" => await Webhooks.SimulateCommand.RunAsync(args[1..], stdout, stderr),
+                "help" or "--help" or "-h" => Help(stdout),
+                _ => Unknown(args[0], stderr),
+            };
+        }
+        catch (CliException ex)
+        {
+            await stderr.WriteLineAsync("error: " + ex.Message);
+            return 2;
+        }
+    }
+
+    /// <summary>Configuration as the service would see it (appsettings, environment, user secrets), without starting it.</summary>
+    public static IConfiguration LoadConfiguration(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)).ToArray());
+        return ServiceApp.WithSettingsBesideBinary(builder).Configuration;
+    }
+
+    private static int Help(TextWriter stdout)
+    {
+        stdout.WriteLine(Usage);
+        return 0;
+    }
+
+    private static int Unknown(string verb, TextWriter stderr)
+    {
+        stderr.WriteLine($"error: unknown verb '{verb}'.");
+        stderr.WriteLine(Usage);
+        return 2;
+    }
+}
+
+/// <summary>A usage or input error of a CLI verb: printed as "error: …" with exit code 2.</summary>
+internal sealed class CliException(string message) : Exception(message);

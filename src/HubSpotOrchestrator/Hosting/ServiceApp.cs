@@ -1,0 +1,70 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Configuration.Json;
+using HubSpotOrchestrator.Api;
+using HubSpotOrchestrator.Rules;
+using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Webhooks;
+
+namespace HubSpotOrchestrator.Hosting;
+
+/// <summary>The service: composition of the features and their endpoints.</summary>
+internal static class ServiceApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WithSettingsBesideBinary(WebApplication.CreateBuilder(args));
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+            o.UseUtcTimestamp = true;
+        });
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services
+            .AddStorage(builder.Configuration)
+            .AddRules(builder.Configuration)
+            .AddJobs(builder.Configuration)
+            .AddWebhooks(builder.Configuration)
+            .AddApiAuth(builder.Configuration)
+            .AddObservability();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapWebhookEndpoints();
+        app.MapRunsApi();
+        app.MapEventsApi();
+        app.MapRulesApi();
+        app.MapObservability();
+        app.MapJobsDashboard();
+        return app;
+    }
+
+    /// <summary>
+    /// <c>dotnet run --project src/HubSpotOrchestrator</c> keeps the caller's folder as content root (so ./data and
+    /// ./rules are the repository's); the appsettings files ship beside the binary, so read them from there.
+    /// </summary>
+    public static WebApplicationBuilder WithSettingsBesideBinary(WebApplicationBuilder builder)
+    {
+        if (File.Exists(Path.Combine(builder.Environment.ContentRootPath, "appsettings.json")))
+        {
+            return builder;
+        }
+
+        var sources = (IList<IConfigurationSource>)builder.Configuration.Sources;
+        string[] files = ["appsettings.json", $"appsettings.{builder.Environment.EnvironmentName}.json"];
+        for (var i = 0; i < files.Length; i++)
+        {
+            var source = new JsonConfigurationSource { Path = Path.Combine(AppContext.BaseDirectory, files[i]), Optional = true };
+            source.ResolveFileProvider();
+            sources.Insert(i, source);
+        }
+
+        return builder;
+    }
+}

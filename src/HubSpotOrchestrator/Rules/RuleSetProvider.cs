@@ -1,0 +1,122 @@
+using HubSpotOrchestrator.Storage;
+using Microsoft.Extensions.Options;
+
+namespace HubSpotOrchestrator.Rules;
+
+/// <summary>
+/// Holds the active rule set and replaces it atomically when the files change and the new set validates.
+/// An invalid change is refused: the last good set stays active and the error is reported.
+/// </summary>
+internal sealed class RuleSetProvider : IDisposable
+{
+    private readonly RulesOptions _options;
+    private readonly IRuleSetStore _store;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<RuleSetProvider> _logger;
+    private readonly SemaphoreSlim _reloadGate = new(1, 1);
+    private FileSystemWatcher? _watcher;
+    private ITimer? _debounce;
+    private RuleSet? _current;
+
+    public RuleSetProvider(IOptions<RulesOptions> options, IRuleSetStore store, TimeProvider clock, ILogger<RuleSetProvider> logger)
+    {
+        _options = options.Value;
+        _store = store;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    public RuleSet Current => _current ?? throw new InvalidOperationException("Rules are not loaded yet.");
+
+    public bool IsLoaded => _current is not null;
+
+    /// <summary>Errors of the last reload that was refused; empty when the last attempt succeeded.</summary>
+    public IReadOnlyList<RuleError> LastErrors { get; private set; } = [];
+
+    public DateTime? LastAttemptAt { get; private set; }
+
+    /// <summary>Loads the set at start; an invalid set stops the service with the errors.</summary>
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        var outcome = await ReloadAsync(ct);
+        if (!outcome.Succeeded)
+        {
+            throw new InvalidOperationException("The rule set in " + Path.GetFullPath(_options.Path) + " is invalid:" + Environment.NewLine
+                + string.Join(Environment.NewLine, outcome.Errors.Select(e => "  " + e)));
+        }
+
+        if (_options.WatchForChanges)
+        {
+            _watcher = new FileSystemWatcher(Path.GetFullPath(_options.Path), "*.json")
+            {
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
+            };
+            _watcher.Changed += OnChanged;
+            _watcher.Created += OnChanged;
+            _watcher.Deleted += OnChanged;
+            _watcher.Renamed += OnChanged;
+            _watcher.EnableRaisingEvents = true;
+        }
+    }
+
+    /// <summary>Builds a new set from the files; swaps it in only if it is valid.</summary>
+    public async Task<RuleSetLoadResult> ReloadAsync(CancellationToken ct = default)
+    {
+        await _reloadGate.WaitAsync(ct);
+        try
+        {
+            var now = _clock.GetUtcNow().UtcDateTime;
+            LastAttemptAt = now;
+            var outcome = await RuleSetLoader.LoadAsync(_options.Path, now, ct);
+            if (!outcome.Succeeded)
+            {
+                LastErrors = outcome.Errors;
+                _logger.LogError("Rule set refused; keeping {ActiveVersion}. {ErrorCount} error(s): {Errors}",
+                    _current?.Version ?? "(none)", outcome.Errors.Count, string.Join(" | ", outcome.Errors));
+                return outcome;
+            }
+
+            var set = outcome.RuleSet!;
+            LastErrors = [];
+            if (_current?.Version == set.Version)
+            {
+                return outcome;
+            }
+
+            _store.RecordActivation(new RuleSetRecord { Id = set.Version, Version = set.Version, ActivatedAt = now, Files = set.Files.ToDictionary() });
+            Interlocked.Exchange(ref _current, set);
+            _logger.LogInformation("Rule set {RuleSetVersion} active ({FileCount} files)", set.Version, set.Files.Count);
+            return outcome;
+        }
+        finally
+        {
+            _reloadGate.Release();
+        }
+    }
+
+    private void OnChanged(object sender, FileSystemEventArgs e)
+    {
+        // Editors write files in several steps; reload once the burst settles.
+        _debounce?.Dispose();
+        _debounce = _clock.CreateTimer(_ => _ = ReloadInBackgroundAsync(), null, _options.ReloadDebounce, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task ReloadInBackgroundAsync()
+    {
+        try
+        {
+            await ReloadAsync();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Rule reload failed");
+        }
+    }
+
+    public void Dispose()
+    {
+        _watcher?.Dispose();
+        _debounce?.Dispose();
+        _reloadGate.Dispose();
+    }
+}

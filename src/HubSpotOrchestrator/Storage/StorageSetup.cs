@@ -1,0 +1,16 @@
+namespace HubSpotOrchestrator.Storage;
+
+public static class StorageSetup
+{
+    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LiteDbContext>();
+        services.AddSingleton<IInboxStore, LiteInboxStore>();
+        services.AddSingleton<IRunStore, LiteRunStore>();
+        services.AddSingleton<IProjectionStore, LiteProjectionStore>();
+        services.AddSingleton<IRuleSetStore, LiteRuleSetStore>();
+        services.AddSingleton<IStoreHealth, LiteStoreHealth>();
+        return services;
+    }
+}
