@@ -13,7 +13,7 @@ internal static class RulesCommand
         return args.FirstOrDefault() switch
         {
             "lint" => await LintAsync(cli.Positional.FirstOrDefault() ?? DefaultDir(args), stdout, stderr),
-            "test" => await TestAsync(cli, stdout, stderr, DefaultDir(args)),
+            "test" => await TestAsync(cli, stdout, stderr, () => DefaultDir(args)),
             _ => throw new CliException("usage: rules lint [dir] | rules test --event <file> [--rules dir] [--deal-stage STAGE]"),
         };
     }
@@ -42,7 +42,7 @@ internal static class RulesCommand
         return 0;
     }
 
-    private static async Task<int> TestAsync(CliArgs cli, TextWriter stdout, TextWriter stderr, string defaultDir)
+    private static async Task<int> TestAsync(CliArgs cli, TextWriter stdout, TextWriter stderr, Func<string> defaultDir)
     {
         var file = cli.Get("event") ?? throw new CliException("rules test needs --event <file> (a HubSpot webhook batch or one event).");
         if (!File.Exists(file))
@@ -50,7 +50,7 @@ internal static class RulesCommand
             throw new CliException($"event file '{file}' does not exist.");
         }
 
-        var loaded = await RuleSetLoader.LoadAsync(cli.Get("rules") ?? defaultDir, DateTime.UtcNow);
+        var loaded = await RuleSetLoader.LoadAsync(cli.Get("rules") ?? defaultDir(), DateTime.UtcNow);
         if (!loaded.Succeeded)
         {
             foreach (var loadError in loaded.Errors)

@@ -1,0 +1,81 @@
+using HubSpotOrchestrator.Rules;
+using HubSpotOrchestrator.Webhooks;
+
+namespace HubSpotOrchestrator.Tests.Rules;
+
+public class RuleSetLoaderTests
+{
+    [Fact]
+    public async Task EveryFileInRulesFolder_LintsClean()
+    {
+        var result = await RuleSetLoader.LoadAsync(TestPaths.Rules, DateTime.UtcNow);
+        Assert.True(result.Succeeded, string.Join(Environment.NewLine, result.Errors));
+        Assert.Equal(Directory.GetFiles(TestPaths.Rules, "*.json").Length, result.RuleSet!.Files.Count);
+    }
+
+    [Fact]
+    public async Task RulesLintCommand_ExitsZeroOnTheShippedRules()
+    {
+        var stdout = new StringWriter();
+        var code = await RulesCommand.LintAsync(TestPaths.Rules, stdout, new StringWriter());
+        Assert.Equal(0, code);
+        Assert.Contains("rules OK", stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{ \"WorkflowName\": \"Routing\", \"Rules\": [ { \"RuleName\": \"X\",", "routing.json:1", "invalid JSON")]
+    [InlineData("{ \"WorkflowName\": \"Routing\", \"Rules\": [\n { \"RuleName\": \"Typo\", \"Expression\": \"e.SubscriptionTyp == \\\"x\\\"\", \"Properties\": { \"workflow\": \"DealKickoff\" } } ] }", "routing.json:2", "Typo")]
+    [InlineData("{ \"WorkflowName\": \"Routing\", \"Rules\": [ { \"RuleName\": \"Nowhere\", \"Expression\": \"true\", \"Properties\": { \"workflow\": \"Teleport\" } } ] }", "routing.json:1", "unknown workflow \"Teleport\"")]
+    [InlineData("{ \"WorkflowName\": \"Routing\", \"Rules\": [ { \"RuleName\": \"NoTarget\", \"Expression\": \"true\" } ] }", "routing.json:1", "Properties")]
+    [InlineData("{ \"WorkflowName\": \"Mystery\", \"Rules\": [ { \"RuleName\": \"A\", \"Expression\": \"true\" } ] }", "routing.json:1", "unknown workflow \"Mystery\"")]
+    public async Task BrokenRuleFile_IsRefusedWithFileLineAndMessage(string content, string where, string message)
+    {
+        var dir = TestPaths.NewTempDir();
+        await File.WriteAllTextAsync(Path.Combine(dir, "routing.json"), content);
+        var stderr = new StringWriter();
+        var code = await RulesCommand.LintAsync(dir, new StringWriter(), stderr);
+        Assert.Equal(1, code);
+        Assert.Contains(where, stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains(message, stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Version_ChangesWithAnyEdit()
+    {
+        var a = RuleSetLoader.ComputeVersion(new Dictionary<string, string> { ["routing.json"] = "{}" });
+        var b = RuleSetLoader.ComputeVersion(new Dictionary<string, string> { ["routing.json"] = "{ }" });
+        Assert.NotEqual(a, b);
+        Assert.Equal(a, RuleSetLoader.ComputeVersion(new Dictionary<string, string> { ["routing.json"] = "{}" }));
+    }
+
+    [Theory]
+    [InlineData("company-creation", null, "CompanyIntake")]
+    [InlineData("company-name-unicode", null, "CompanyIntake")]
+    [InlineData("contact-creation", null, "ContactRoleMapping")]
+    [InlineData("contact-jobtitle-change", null, "ContactRoleMapping")]
+    [InlineData("deal-association-change", null, "ContactRoleMapping")]
+    [InlineData("deal-closedwon", null, "DealKickoff")]
+    [InlineData("deal-contractsent-large", null, "ProcurementApproval")]
+    [InlineData("deal-discount-change", "contractsent", "ProcurementApproval")]
+    [InlineData("deal-discount-change", "closedwon", "")]
+    [InlineData("company-merge", null, "")]
+    public async Task ShippedRoutingRules_StartTheDocumentedWorkflow(string fixture, string? dealStage, string expected)
+    {
+        var set = (await RuleSetLoader.LoadAsync(TestPaths.Rules, DateTime.UtcNow)).RuleSet!;
+        var parsed = WebhookBatchParser.Parse(Fixtures.HubSpot(fixture), "t", DateTime.UtcNow, out _)!;
+        var input = RoutingInput.From(Assert.Single(parsed.Events), dealStage, ["closedwon", "closedlost"]);
+        var decision = await EventRouter.RouteAsync(set, input);
+        Assert.Equal(expected, string.Join(",", decision.Workflows.Select(w => w.Workflow)));
+    }
+
+    [Fact]
+    public async Task RulesTestCommand_PrintsWhichRulesFireAndWritesNothing()
+    {
+        var stdout = new StringWriter();
+        var code = await RulesCommand.RunAsync(["test", "--event", TestPaths.Fixture("hubspot/deal-contractsent-large.json"), "--rules", TestPaths.Rules], stdout, new StringWriter());
+        Assert.Equal(0, code);
+        var text = stdout.ToString();
+        Assert.Contains("FIRES  DealContractSent → ProcurementApproval", text, StringComparison.Ordinal);
+        Assert.Contains("would start: ProcurementApproval", text, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace HubSpotOrchestrator.Tests.Webhooks;
+
+[Collection(AppCollection.Name)]
+public sealed class InboxRecoveryTests
+{
+    [Fact]
+    public async Task DuplicateDeliveryAfterClosedWon_IsAcknowledgedAndMakesNoSecondRun()
+    {
+        using var app = new OrchestratorFactory();
+        var client = app.CreateClient();
+        using var first = await client.SendAsync(app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpot("deal-closedwon")));
+        var inbox = app.Service<IInboxStore>();
+        await Eventually.TrueAsync(() => inbox.Find("62515:101")?.Status == InboxStatus.Routed, "first delivery routed");
+
+        using var second = await client.SendAsync(app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpot("duplicate-delivery")));
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var body = await second.Content.ReadFromJsonAsync<WebhookAccepted>();
+        Assert.Equal((0, 1), (body!.Accepted, body.Duplicates));
+        Assert.Equal("duplicate", Assert.Single(body.Events).Status);
+
+        // A sweep re-dispatching everything still makes no second run.
+        await app.Service<InboxSweeper>().SweepAsync();
+        var e = inbox.Find("62515:101")!;
+        Assert.Equal(1, e.DuplicateCount);
+        Assert.Single(e.RunIds);
+        Assert.Equal(1, app.Service<IRunStore>().Query(new RunQuery(SubjectId: 9001)).Total);
+    }
+
+    [Fact]
+    public async Task EventStoredButNeverDispatched_IsDispatchedByTheSweeper()
+    {
+        using var app = new OrchestratorFactory();
+        _ = app.CreateClient();
+        var inbox = app.Service<IInboxStore>();
+
+        // The state a crash between the inbox write and the enqueue leaves behind.
+        var parsed = WebhookBatchParser.Parse(Fixtures.HubSpot("deal-contractsent-large"), "b-crash", DateTime.UtcNow.AddMinutes(-5), out _)!;
+        inbox.AcceptBatch(parsed.Events, []);
+        Assert.Equal(InboxStatus.Received, inbox.Find("62515:102")!.Status);
+
+        var swept = await app.Service<InboxSweeper>().SweepAsync();
+
+        Assert.Equal(1, swept);
+        await Eventually.TrueAsync(() => inbox.Find("62515:102")?.Status == InboxStatus.Routed, "swept event routed");
+        var run = app.Service<IRunStore>().Get(Assert.Single(inbox.Find("62515:102")!.RunIds))!;
+        Assert.Equal("ProcurementApproval", run.Workflow);
+    }
+
+    [Fact]
+    public async Task StoreUnavailable_Gets503WithRetryAfter()
+    {
+        using var app = new BrokenStoreFactory();
+        using var response = await app.CreateClient().SendAsync(app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpot("deal-closedwon")));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+    }
+
+    private sealed class BrokenStoreFactory : OrchestratorFactory
+    {
+        protected override void ConfigureTestServices(IServiceCollection services) =>
+            services.Replace(ServiceDescriptor.Singleton<IInboxStore, UnwritableInbox>());
+    }
+
+    private sealed class UnwritableInbox : IInboxStore
+    {
+        public InboxWriteResult AcceptBatch(IReadOnlyList<InboxEvent> events, IReadOnlyList<QuarantinedEvent> quarantined) => throw new IOException("disk full");
+
+        public InboxEvent? Find(string id) => null;
+
+        public IReadOnlyList<InboxEvent> FindByEventId(string eventId) => [];
+
+        public IReadOnlyList<QuarantinedEvent> FindQuarantined(string? eventId = null, int limit = 100) => [];
+
+        public IReadOnlyList<string> FindUnrouted(DateTime receivedBefore, DateTime dispatchedBefore, int limit) => [];
+
+        public void MarkDispatched(IReadOnlyCollection<string> ids, DateTime at)
+        {
+        }
+
+        public void MarkIgnored(string id, string ruleSetVersion, string reason, DateTime at)
+        {
+        }
+
+        public void MarkRouted(string id, string ruleSetVersion, IReadOnlyList<string> runIds, DateTime at)
+        {
+        }
+    }
+}
