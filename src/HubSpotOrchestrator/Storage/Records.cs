@@ -92,6 +92,86 @@ public sealed class Run
     public DateTime UpdatedAt { get; set; }
     public string? ReplayOf { get; set; }
     public string? StatusReason { get; set; }
+
+    /// <summary>Index of the next step to execute; steps before it are checkpointed.</summary>
+    public int CurrentStep { get; set; }
+
+    /// <summary>What a Waiting run waits for: "approval:{id}", "exception:{id}" or "timer".</summary>
+    public string? WaitingFor { get; set; }
+
+    /// <summary>Workflow state saved with each checkpoint (step outputs by step name, supplied values).</summary>
+    public Dictionary<string, string> Data { get; set; } = [];
+
+    /// <summary>Who may execute the run right now: a worker holds it until <see cref="LeaseUntil"/>.</summary>
+    public string? LeaseOwner { get; set; }
+    public DateTime? LeaseUntil { get; set; }
+    public DateTime? NextAttemptAt { get; set; }
+    public DateTime? CompletedAt { get; set; }
+    public string? TriggeredBy { get; set; }
+
+    public bool IsTerminal => Status is RunStatus.Succeeded or RunStatus.Cancelled;
+}
+
+public enum StepStatus
+{
+    Pending,
+    Running,
+    Waiting,
+    Succeeded,
+    Skipped,
+    Failed,
+}
+
+/// <summary>One step of a run: its attempts, its checkpointed output, its last error. Id is "{runId}:{step}".</summary>
+public sealed class RunStep
+{
+    public string Id { get; set; } = "";
+    public string RunId { get; set; } = "";
+    public string Name { get; set; } = "";
+    public int Index { get; set; }
+    public StepStatus Status { get; set; }
+    public int Attempts { get; set; }
+    public string? Output { get; set; }
+    public string? Error { get; set; }
+    public string? SkipReason { get; set; }
+    public DateTime? StartedAt { get; set; }
+    public DateTime? CompletedAt { get; set; }
+}
+
+public enum ExceptionStatus
+{
+    Open,
+    Resolved,
+}
+
+/// <summary>A step that failed for good, or a data-quality violation: what failed, why, and the fixes on offer.</summary>
+public sealed class ExceptionRecord
+{
+    public string Id { get; set; } = "";
+    public string RunId { get; set; } = "";
+    public string Workflow { get; set; } = "";
+    public string Step { get; set; } = "";
+    public string CorrelationId { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public string Error { get; set; } = "";
+    public string? System { get; set; }
+    public string? SuggestedFix { get; set; }
+    public List<string> Fixes { get; set; } = [];
+    public string? MissingValue { get; set; }
+    public ExceptionStatus Status { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? ResolvedAt { get; set; }
+    public string? ResolvedBy { get; set; }
+    public string? Resolution { get; set; }
+}
+
+public sealed class WorkflowControl
+{
+    /// <summary>The workflow name.</summary>
+    public string Id { get; set; } = "";
+    public bool Paused { get; set; }
+    public string? ChangedBy { get; set; }
+    public DateTime ChangedAt { get; set; }
 }
 
 public sealed record RunQuery(

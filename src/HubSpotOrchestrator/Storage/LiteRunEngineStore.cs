@@ -1,0 +1,123 @@
+using LiteDB;
+
+namespace HubSpotOrchestrator.Storage;
+
+internal sealed class LiteRunEngineStore : IRunEngineStore
+{
+    private readonly LiteDbContext _db;
+
+    public LiteRunEngineStore(LiteDbContext db)
+    {
+        _db = db;
+        Steps.EnsureIndex(x => x.RunId);
+        ExceptionsCol.EnsureIndex(x => x.Status);
+        ExceptionsCol.EnsureIndex(x => x.RunId);
+        _db.Runs.EnsureIndex("subject", "$.Workflow + ':' + STRING($.PortalId) + ':' + $.SubjectType + ':' + STRING($.SubjectId)");
+    }
+
+    private ILiteCollection<RunStep> Steps => _db.Database.GetCollection<RunStep>("run_steps");
+
+    private ILiteCollection<ExceptionRecord> ExceptionsCol => _db.Database.GetCollection<ExceptionRecord>("exceptions");
+
+    private ILiteCollection<WorkflowControl> Controls => _db.Database.GetCollection<WorkflowControl>("workflow_controls");
+
+    public Run? TryLease(string runId, string owner, DateTime now, TimeSpan duration)
+    {
+        lock (_db.WriteLock)
+        {
+            var run = _db.Runs.FindById(runId);
+            if (run is null || (run.LeaseOwner is not null && run.LeaseOwner != owner && run.LeaseUntil > now))
+            {
+                return null;
+            }
+
+            run.LeaseOwner = owner;
+            run.LeaseUntil = now + duration;
+            _db.Runs.Update(run);
+            return run;
+        }
+    }
+
+    public void ReleaseLease(string runId, string owner)
+    {
+        lock (_db.WriteLock)
+        {
+            var run = _db.Runs.FindById(runId);
+            if (run?.LeaseOwner == owner)
+            {
+                run.LeaseOwner = null;
+                run.LeaseUntil = null;
+                _db.Runs.Update(run);
+            }
+        }
+    }
+
+    public IReadOnlyList<RunStep> GetSteps(string runId) => Steps.Find(x => x.RunId == runId).OrderBy(s => s.Index).ToList();
+
+    public RunStep? GetStep(string runId, string step) => Steps.FindById($"{runId}:{step}");
+
+    public void SaveStep(RunStep step)
+    {
+        lock (_db.WriteLock)
+        {
+            Steps.Upsert(step);
+        }
+    }
+
+    public void Checkpoint(Run run, RunStep step) =>
+        _db.InTransaction(() =>
+        {
+            Steps.Upsert(step);
+            _db.Runs.Update(run);
+            return 0;
+        });
+
+    public IReadOnlyList<Run> OpenRunsForSubject(string workflow, long portalId, string subjectType, long subjectId)
+    {
+        var key = $"{workflow}:{portalId}:{subjectType}:{subjectId}";
+        return _db.Runs.Find(Query.EQ("subject", key))
+            .Where(r => !r.IsTerminal)
+            .OrderBy(r => r.OccurredAt).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public IReadOnlyList<Run> RunsWithStatus(RunStatus status, string? workflow, int limit) =>
+        _db.Runs.Query().Where(Query.EQ("Status", status.ToString())).ToEnumerable()
+            .Where(r => workflow is null || r.Workflow == workflow).Take(limit).ToList();
+
+    public void SaveException(ExceptionRecord record)
+    {
+        lock (_db.WriteLock)
+        {
+            ExceptionsCol.Upsert(record);
+        }
+    }
+
+    public ExceptionRecord? GetException(string id) => ExceptionsCol.FindById(id);
+
+    public IReadOnlyList<ExceptionRecord> Exceptions(ExceptionStatus? status, string? runId, int limit)
+    {
+        var query = ExceptionsCol.Query();
+        if (status is { } s)
+        {
+            query = query.Where(Query.EQ("Status", s.ToString()));
+        }
+
+        if (runId is not null)
+        {
+            query = query.Where(x => x.RunId == runId);
+        }
+
+        return query.OrderByDescending(x => x.CreatedAt).Limit(limit).ToList();
+    }
+
+    public bool IsPaused(string workflow) => Controls.FindById(workflow)?.Paused ?? false;
+
+    public void SetPaused(string workflow, bool paused, string by, DateTime at)
+    {
+        lock (_db.WriteLock)
+        {
+            Controls.Upsert(new WorkflowControl { Id = workflow, Paused = paused, ChangedBy = by, ChangedAt = at });
+        }
+    }
+}

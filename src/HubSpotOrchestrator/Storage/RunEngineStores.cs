@@ -1,0 +1,34 @@
+namespace HubSpotOrchestrator.Storage;
+
+/// <summary>Run-engine persistence: leases, checkpoints, steps, per-subject ordering, exceptions, pauses.</summary>
+public interface IRunEngineStore
+{
+    /// <summary>Takes the run for <paramref name="owner"/> unless another worker holds an unexpired lease. Returns the leased run.</summary>
+    Run? TryLease(string runId, string owner, DateTime now, TimeSpan duration);
+
+    void ReleaseLease(string runId, string owner);
+
+    IReadOnlyList<RunStep> GetSteps(string runId);
+
+    RunStep? GetStep(string runId, string step);
+
+    void SaveStep(RunStep step);
+
+    /// <summary>Saves a step and its run in one transaction: the checkpoint.</summary>
+    void Checkpoint(Run run, RunStep step);
+
+    /// <summary>The runs of <paramref name="workflow"/> for one subject that are not Succeeded or Cancelled, oldest event first.</summary>
+    IReadOnlyList<Run> OpenRunsForSubject(string workflow, long portalId, string subjectType, long subjectId);
+
+    IReadOnlyList<Run> RunsWithStatus(RunStatus status, string? workflow, int limit);
+
+    void SaveException(ExceptionRecord record);
+
+    ExceptionRecord? GetException(string id);
+
+    IReadOnlyList<ExceptionRecord> Exceptions(ExceptionStatus? status, string? runId, int limit);
+
+    bool IsPaused(string workflow);
+
+    void SetPaused(string workflow, bool paused, string by, DateTime at);
+}
