@@ -95,6 +95,25 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
 
     public ExceptionRecord? GetException(string id) => ExceptionsCol.FindById(id);
 
+    public bool TryResolveException(string id, string resolution, string by, DateTime at)
+    {
+        lock (_db.WriteLock)
+        {
+            var record = ExceptionsCol.FindById(id);
+            if (record is null || record.Status != ExceptionStatus.Open)
+            {
+                return false;
+            }
+
+            record.Status = ExceptionStatus.Resolved;
+            record.Resolution = resolution;
+            record.ResolvedBy = by;
+            record.ResolvedAt = at;
+            ExceptionsCol.Update(record);
+            return true;
+        }
+    }
+
     public IReadOnlyList<ExceptionRecord> Exceptions(ExceptionStatus? status, string? runId, int limit)
     {
         var query = ExceptionsCol.Query();

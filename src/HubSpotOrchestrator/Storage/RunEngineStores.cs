@@ -26,6 +26,9 @@ public interface IRunEngineStore
 
     ExceptionRecord? GetException(string id);
 
+    /// <summary>Compare-and-set Open → Resolved; false when someone resolved it first.</summary>
+    bool TryResolveException(string id, string resolution, string by, DateTime at);
+
     IReadOnlyList<ExceptionRecord> Exceptions(ExceptionStatus? status, string? runId, int limit);
 
     bool IsPaused(string workflow);

@@ -11,6 +11,8 @@ public static class StorageSetup
         services.AddSingleton<IProjectionStore, LiteProjectionStore>();
         services.AddSingleton<IRuleSetStore, LiteRuleSetStore>();
         services.AddSingleton<IStoreHealth, LiteStoreHealth>();
+        services.AddSingleton<IRunEngineStore, LiteRunEngineStore>();
+        services.AddSingleton<IAuditLog, LiteAuditLog>();
         return services;
     }
 }
