@@ -35,7 +35,7 @@ internal sealed class ExpressionParser
 
     private Expr ParseRelational() => ParseBinary(ParseEquality, ("<=", "lessOrEquals"), (">=", "greaterOrEquals"), ("<", "less"), (">", "greater"));
 
-    private Expr ParseEquality() => ParseBinary(ParseAdditive, ("==", "equals"), ("!=", "notEquals"));
+    private Expr ParseEquality() => ParseBinary(ParseAdditive, ("==", "equals"), ("!=", "!="));
 
     private Expr ParseAdditive() => ParseBinary(ParseUnary, ("+", "add"));
 

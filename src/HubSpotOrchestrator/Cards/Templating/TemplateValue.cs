@@ -15,17 +15,22 @@ internal static class TemplateValue
     public static object? FromNode(JsonNode? node) => node switch
     {
         null => null,
-        JsonObject or JsonArray => node,
+        JsonObject or JsonArray => (object)node,
         JsonValue v => v.GetValueKind() switch
         {
-            JsonValueKind.String => v.GetValue<string>(),
-            JsonValueKind.Number => v.GetValue<double>(),
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
+            // Explicit object casts: JsonNode's implicit conversions would otherwise turn the arms back into JsonValue.
+            JsonValueKind.String => (object)v.GetValue<string>(),
+            JsonValueKind.Number => (object)ToDouble(v),
+            JsonValueKind.True => (object)true,
+            JsonValueKind.False => (object)false,
             _ => null,
         },
         _ => null,
     };
+
+    /// <summary>Numbers from parsed JSON or from C# callers (int, long, decimal…) become a JavaScript double.</summary>
+    public static double ToDouble(JsonValue value) =>
+        value.TryGetValue<double>(out var d) ? d : double.Parse(value.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
 
     public static JsonNode? ToNode(object? value) => value switch
     {
