@@ -74,6 +74,17 @@ internal sealed class HubSpotTestHost : IAsyncDisposable
         return await call.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>Waits (real time, bounded) for something the fake clock cannot hurry, such as a request reaching the server.</summary>
+    public async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 5_000 && !condition(); i++)
+        {
+            await Task.Delay(2);
+        }
+
+        Assert.True(condition(), "condition not reached within 10 s of real time");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();
