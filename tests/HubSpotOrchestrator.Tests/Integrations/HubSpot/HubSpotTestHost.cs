@@ -47,7 +47,7 @@ internal sealed class HubSpotTestHost : IAsyncDisposable
 
         foreach (var (key, value) in settings ?? [])
         {
-            config[key] = value;
+            config[key] = value?.Replace("{base}", server.BaseUrl.ToString(), StringComparison.Ordinal);
         }
 
         var logs = new ListLoggerProvider();
