@@ -13,6 +13,7 @@ internal sealed class SlidingWindowLimiter
     private readonly Queue<long> _grants;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _granted;
+    private volatile bool _waitingForTime;
 
     public SlidingWindowLimiter(int limit, TimeSpan window, TimeProvider time)
     {
@@ -26,6 +27,9 @@ internal sealed class SlidingWindowLimiter
 
     /// <summary>How many permits were handed out so far (for tests and diagnostics).</summary>
     public long Granted => Interlocked.Read(ref _granted);
+
+    /// <summary>True while the head of the queue sleeps until a permit frees up (lets tests move a fake clock only then).</summary>
+    public bool IsWaitingForTime => _waitingForTime;
 
     public async ValueTask AcquireAsync(CancellationToken cancellationToken)
     {
@@ -48,7 +52,15 @@ internal sealed class SlidingWindowLimiter
                 }
 
                 var wait = TimeSpan.FromTicks(_grants.Peek() + _window.Ticks - now);
-                await Task.Delay(wait, _time, cancellationToken);
+                _waitingForTime = true;
+                try
+                {
+                    await Task.Delay(wait, _time, cancellationToken);
+                }
+                finally
+                {
+                    _waitingForTime = false;
+                }
             }
         }
         finally
