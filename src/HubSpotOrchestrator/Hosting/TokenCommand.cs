@@ -1,4 +1,3 @@
-using System.Globalization;
 using HubSpotOrchestrator.Storage;
 using Microsoft.Extensions.Options;
 
@@ -30,21 +29,6 @@ internal static class TokenCommand
         return new TokenIssuer(new LocalKeys(Options.Create(storage)), Options.Create(auth), TimeProvider.System);
     }
 
-    /// <summary>"90m", "8h", "7d" or a TimeSpan such as "01:30:00".</summary>
-    public static TimeSpan ParseLifetime(string text)
-    {
-        if (text.Length > 1 && int.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0)
-        {
-            switch (text[^1])
-            {
-                case 'm': return TimeSpan.FromMinutes(n);
-                case 'h': return TimeSpan.FromHours(n);
-                case 'd': return TimeSpan.FromDays(n);
-            }
-        }
-
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero
-            ? span
-            : throw new CliException($"--lifetime '{text}' is not a duration like 90m, 8h, 7d or 01:30:00.");
-    }
+    public static TimeSpan ParseLifetime(string text) =>
+        Durations.TryParse(text, out var span) ? span : throw new CliException($"--lifetime '{text}' is not a duration like 90m, 8h, 7d or 01:30:00.");
 }

@@ -1,3 +1,4 @@
+using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Workflows;
 using RulesEngine.Models;
 
@@ -18,15 +19,29 @@ internal sealed record RuleWorkflowKind(
 internal static class RuleWorkflowCatalog
 {
     public const string Routing = "Routing";
+    public const string ProcurementPolicy = "ProcurementPolicy";
 
     public static readonly IReadOnlyDictionary<string, RuleWorkflowKind> Kinds = new Dictionary<string, RuleWorkflowKind>(StringComparer.Ordinal)
     {
         [Routing] = new(Routing, "e", typeof(RoutingInput), () => new RoutingInput(), ValidateRouting),
+        [ProcurementPolicy] = new(ProcurementPolicy, "deal", typeof(PolicyInput), () => new PolicyInput(), ValidatePolicy),
     };
 
     /// <summary>The workflow a routing rule starts, from its <c>Properties.workflow</c>.</summary>
     public static string? TargetWorkflow(Rule rule) =>
         rule.Properties is not null && rule.Properties.TryGetValue("workflow", out var value) ? value?.ToString() : null;
+
+    private static IEnumerable<(string? Rule, string Message)> ValidatePolicy(Workflow workflow)
+    {
+        foreach (var rule in workflow.Rules ?? [])
+        {
+            StageDefinition.Parse(rule, out var errors);
+            foreach (var error in errors)
+            {
+                yield return (rule.RuleName, error);
+            }
+        }
+    }
 
     private static IEnumerable<(string? Rule, string Message)> ValidateRouting(Workflow workflow)
     {

@@ -88,6 +88,7 @@ internal sealed class RoutingJob(
                 MatchedRules = [.. decision.Workflows.Where(w => w.Workflow == routed.Workflow).Select(w => new MatchedRule { RuleName = w.RuleName, Expression = w.Expression })],
                 RoutingInput = inputValues,
                 OccurredAt = e.OccurredAt,
+                TriggeredBy = e.SourceId,
                 CreatedAt = now,
                 UpdatedAt = now,
             };

@@ -71,6 +71,13 @@ internal sealed class RunExecutor(
     public Task ResumeAsync(string runId, string waitingFor, CancellationToken ct)
     {
         var run = runs.Get(runId);
+        if (run?.Status == RunStatus.Running && run.LeaseUntil > clock.GetUtcNow().UtcDateTime)
+        {
+            // The decision came before the run finished saving its wait: look again shortly.
+            jobs.Schedule<RunExecutor>(x => x.ResumeAsync(runId, waitingFor, CancellationToken.None), TimeSpan.FromSeconds(1));
+            return Task.CompletedTask;
+        }
+
         if (run is null || run.Status != RunStatus.Waiting || run.WaitingFor != waitingFor)
         {
             return Task.CompletedTask;

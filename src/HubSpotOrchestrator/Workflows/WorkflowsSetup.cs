@@ -1,0 +1,20 @@
+using HubSpotOrchestrator.Workflows.Engine;
+using HubSpotOrchestrator.Workflows.Procurement;
+
+namespace HubSpotOrchestrator.Workflows;
+
+internal static class WorkflowsSetup
+{
+    public static IServiceCollection AddWorkflows(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection(WorkflowOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProcurementOptions>().Bind(configuration.GetSection(ProcurementOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<WorkflowRegistry>();
+        services.AddSingleton<RunLifecycle>();
+        services.AddSingleton<RunOperations>();
+        services.AddSingleton<IRunStarter, RunScheduler>();
+        services.AddTransient<RunExecutor>();
+        services.AddSingleton<IWorkflow, ProcurementApprovalWorkflow>();
+        return services;
+    }
+}
