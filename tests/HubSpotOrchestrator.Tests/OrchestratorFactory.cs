@@ -34,8 +34,12 @@ public class OrchestratorFactory : WebApplicationFactory<Program>
             File.Copy(file, Path.Combine(RulesDir, Path.GetFileName(file)));
         }
 
+        DirectoryFile = Path.Combine(DataDir, "directory.json");
+        File.Copy(Path.Combine(TestPaths.RepoRoot, "config", "directory.json"), DirectoryFile);
         Settings = new Dictionary<string, string?>
         {
+            ["Directory:Path"] = DirectoryFile,
+            ["Cards:Path"] = TestPaths.Cards,
             ["Storage:DataPath"] = DataDir,
             ["Rules:Path"] = RulesDir,
             ["Rules:ReloadDebounce"] = "00:00:00.100",
@@ -49,6 +53,8 @@ public class OrchestratorFactory : WebApplicationFactory<Program>
     public string DataDir { get; }
 
     public string RulesDir { get; }
+
+    public string DirectoryFile { get; }
 
     public Dictionary<string, string?> Settings { get; }
 

@@ -14,6 +14,11 @@ internal static class Cli
           rules lint [dir]                        validate and compile every rule file
           rules test --event <file> [--rules dir] [--deal-stage STAGE]
                                                   dry run: which routing rules fire; writes nothing
+          cards lint [dir]                        check every card template against its sample data
+          cards render <template> --data <json> [--channel teams|slack|html]
+                                                  print a rendered card
+          directory lint [file]                   validate the people directory
+          audit verify [--url URL]                verify the audit log's hash chain (asks the running service)
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -34,6 +39,9 @@ internal static class Cli
                 "rules" => await Rules.RulesCommand.RunAsync(args[1..], stdout, stderr),
                 "token" => TokenCommand.Run(args[1..], stdout, stderr),
                 "simulate" => await Webhooks.SimulateCommand.RunAsync(args[1..], stdout, stderr),
+                "cards" => await Cards.CardsCommand.RunAsync(args[1..], stdout, stderr),
+                "directory" => await Approvals.Directory.DirectoryCommand.RunAsync(args[1..], stdout, stderr),
+                "audit" => await AuditCommand.RunAsync(args[1..], stdout, stderr),
                 "help" or "--help" or "-h" => Help(stdout),
                 _ => Unknown(args[0], stderr),
             };

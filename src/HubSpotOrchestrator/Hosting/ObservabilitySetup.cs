@@ -14,7 +14,8 @@ internal static class ObservabilitySetup
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
             .AddCheck<JobServerHealthCheck>("jobs", tags: ["ready"])
-            .AddCheck<RulesHealthCheck>("rules", tags: ["ready"]);
+            .AddCheck<RulesHealthCheck>("rules", tags: ["ready"])
+            .AddCheck<HubSpotOrchestrator.Approvals.Directory.DirectoryHealthCheck>("directory", tags: ["ready"]);
         return services;
     }
 

@@ -1,6 +1,13 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Configuration.Json;
 using HubSpotOrchestrator.Api;
+using HubSpotOrchestrator.Approvals;
+using HubSpotOrchestrator.Approvals.Directory;
+using HubSpotOrchestrator.Cards;
+using HubSpotOrchestrator.Channels.Slack;
+using HubSpotOrchestrator.Channels.Teams;
+using HubSpotOrchestrator.Integrations.HubSpot;
+using HubSpotOrchestrator.Workflows;
 using HubSpotOrchestrator.Rules;
 using HubSpotOrchestrator.Storage;
 using HubSpotOrchestrator.Webhooks;
@@ -28,6 +35,13 @@ internal static class ServiceApp
             .AddRules(builder.Configuration)
             .AddJobs(builder.Configuration)
             .AddWebhooks(builder.Configuration)
+            .AddPeopleDirectory(builder.Configuration)
+            .AddHubSpotCrm(builder.Configuration)
+            .AddCards(builder.Configuration)
+            .AddTeamsChannel(builder.Configuration)
+            .AddSlackChannel(builder.Configuration)
+            .AddApprovals(builder.Configuration)
+            .AddWorkflows(builder.Configuration)
             .AddApiAuth(builder.Configuration)
             .AddObservability();
 
@@ -40,6 +54,9 @@ internal static class ServiceApp
         app.MapRunsApi();
         app.MapEventsApi();
         app.MapRulesApi();
+        app.MapApprovalsApi();
+        app.MapExceptionsApi();
+        app.MapOperationsApi();
         app.MapObservability();
         app.MapJobsDashboard();
         return app;

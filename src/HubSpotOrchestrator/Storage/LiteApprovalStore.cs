@@ -55,7 +55,7 @@ internal sealed class LiteApprovalStore : IApprovalStore
         var query = Approvals.Query();
         if (status is { } s)
         {
-            query = query.Where(Query.EQ("Status", s.ToString()));
+            query = query.Where(LiteDB.Query.EQ("Status", s.ToString()));
         }
 
         if (dealId is { } d)

@@ -31,6 +31,7 @@ public class RuleSetLoaderTests
     public async Task BrokenRuleFile_IsRefusedWithFileLineAndMessage(string content, string where, string message)
     {
         var dir = TestPaths.NewTempDir();
+        File.Copy(Path.Combine(TestPaths.Rules, "procurement-policy.json"), Path.Combine(dir, "procurement-policy.json"));
         await File.WriteAllTextAsync(Path.Combine(dir, "routing.json"), content);
         var stderr = new StringWriter();
         var code = await RulesCommand.LintAsync(dir, new StringWriter(), stderr);

@@ -159,8 +159,8 @@ internal sealed class RunLifecycle(
 
     private void StartNext(Run finished)
     {
-        var next = store.OpenRunsForSubject(finished.Workflow, finished.PortalId, finished.SubjectType, finished.SubjectId).FirstOrDefault();
-        if (next is not null && next.Status == RunStatus.Pending)
+        var open = store.OpenRunsForSubject(finished.Workflow, finished.PortalId, finished.SubjectType, finished.SubjectId);
+        if (open.Count > 0 && open[0] is { Status: RunStatus.Pending } next)
         {
             Start(next.Id);
         }

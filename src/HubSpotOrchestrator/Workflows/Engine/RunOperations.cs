@@ -53,10 +53,10 @@ internal sealed class RunOperations(IRunStore runs, IRunEngineStore store, RunLi
             return OperationResult.NotFound($"No run with id '{runId}'.");
         }
 
-        var open = store.Exceptions(ExceptionStatus.Open, runId, 1).FirstOrDefault();
-        return run.Status != RunStatus.Failed || open is null
+        var open = store.Exceptions(ExceptionStatus.Open, runId, 1);
+        return run.Status != RunStatus.Failed || open.Count == 0
             ? OperationResult.Conflict($"Run {runId} is {run.Status}; only a failed run can be retried.")
-            : Fix(open.Id, actor, "retry", null, null, null);
+            : Fix(open[0].Id, actor, "retry", null, null, null);
     }
 
     /// <summary>Starts the workflow again from the first step as a new run linked to the old one.</summary>
