@@ -167,12 +167,19 @@ internal sealed class ProcurementApprovalWorkflow(
             _ => outcome.Status.ToString().ToLowerInvariant(),
         };
         var deal = new CrmRecordRef("deals", ctx.Run.SubjectId.ToString(CultureInfo.InvariantCulture));
-        await crm.UpdateAsync(deal.ObjectType, deal.Id, new Dictionary<string, string?>
+        var target = new Dictionary<string, string?>
         {
             [o.StatusProperty] = status,
             [o.ApprovedByProperty] = string.Join(", ", outcome.DecidedBy),
             [o.DecidedAtProperty] = (outcome.DecidedAt ?? ctx.Clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
-        }, ct);
+        };
+
+        // A re-run after a crash between the write and the checkpoint finds the values already set and writes nothing.
+        var current = await crm.GetAsync(deal.ObjectType, deal.Id, [.. target.Keys], null, ct);
+        if (target.Any(t => current[t.Key] != t.Value))
+        {
+            await crm.UpdateAsync(deal.ObjectType, deal.Id, target, ct);
+        }
         var stages = evaluation.Stages.Count == 0 ? "no approval required" : string.Join(" → ", evaluation.Stages.Select(s => $"{s.Rule} ({string.Join("/", s.Roles)})"));
         var note = $"<p><strong>Procurement approval: {WebUtility.HtmlEncode(status)}</strong></p>"
             + $"<p>{WebUtility.HtmlEncode(outcome.Outcome ?? status)}</p>"
