@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace HubSpotOrchestrator.Tests;
 
@@ -65,6 +66,10 @@ public class OrchestratorFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(Settings));
         builder.ConfigureServices(ConfigureTestServices);
+        if (Environment.GetEnvironmentVariable("HSO_TEST_LOG") is { Length: > 0 } log)
+        {
+            builder.ConfigureLogging(l => l.AddProvider(new FileLoggerProvider(log)));
+        }
     }
 
     protected virtual void ConfigureTestServices(IServiceCollection services)
