@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace HubSpotOrchestrator.Benchmarks;
 
-internal sealed record MachineInfo(int ProcessorCount, string Memory, string Cpu, string Os, string Runtime, string Gc, DateTime Date)
+internal sealed record MachineInfo(int ProcessorCount, string Memory, string Cpu, string Os, string Runtime, string Gc, DateTime Date, string LoadAverage)
 {
     public static MachineInfo Collect() => new(
         Environment.ProcessorCount,
@@ -12,7 +12,8 @@ internal sealed record MachineInfo(int ProcessorCount, string Memory, string Cpu
         RuntimeInformation.OSDescription,
         RuntimeInformation.FrameworkDescription,
         GCSettings.IsServerGC ? "Server GC" : "Workstation GC",
-        DateTime.UtcNow);
+        DateTime.UtcNow,
+        ReadLines("/proc/loadavg").FirstOrDefault() ?? "unknown");
 
     private static string MemTotal()
     {

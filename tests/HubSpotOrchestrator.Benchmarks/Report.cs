@@ -52,6 +52,7 @@ internal sealed class Report(MachineInfo machine)
         sb.AppendLine(CultureInfo.InvariantCulture, $"| Memory | {machine.Memory} |");
         sb.AppendLine(CultureInfo.InvariantCulture, $"| OS | {machine.Os} |");
         sb.AppendLine(CultureInfo.InvariantCulture, $"| .NET | {machine.Runtime}, {machine.Gc}, Release build |");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| /proc/loadavg at start | {machine.LoadAverage} (the machine is shared; other work competes for the 2 cores) |");
         sb.AppendLine(CultureInfo.InvariantCulture, $"| Benchmarks run | {string.Join(", ", selected)} ({TotalDuration.TotalSeconds:F0} s in total) |");
         sb.AppendLine();
         sb.AppendLine("## Summary");
