@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Webhooks;
+using LiteDB;
+
+namespace HubSpotOrchestrator.Benchmarks;
+
+/// <summary>
+/// The ceiling for ingest: the same InboxEvent documents (parsed from the fixture by the service's own parser),
+/// 100 per transaction, inserted straight into LiteDB with the service's settings (direct mode, same mapper,
+/// same inbox indexes) — no HTTP, no signature, no parse, no dedupe lookup, no dispatch.
+/// </summary>
+internal static class RawLiteDbCeiling
+{
+    public static (long Events, TimeSpan Elapsed) Run(byte[] fixture, TimeSpan duration)
+    {
+        var parsed = WebhookBatchParser.Parse(fixture, "b-raw", DateTime.UtcNow, out var error) ?? throw new InvalidOperationException(error);
+        var events = parsed.Events;
+        var dir = RepoPaths.NewTempDir();
+        try
+        {
+            using var db = new LiteDatabase(new ConnectionString { Filename = Path.Combine(dir, "raw.db"), Connection = ConnectionType.Direct }, new BsonMapper { EnumAsInteger = false })
+            {
+                UtcDate = true,
+            };
+            var inbox = db.GetCollection<InboxEvent>("inbox");
+            inbox.EnsureIndex(x => x.EventId);
+            inbox.EnsureIndex(x => x.Status);
+            inbox.EnsureIndex(x => x.ReceivedAt);
+            inbox.EnsureIndex(x => x.CorrelationId);
+
+            var nextId = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 10_000;
+            long inserted = 0;
+            void Batch()
+            {
+                foreach (var e in events)
+                {
+                    var id = (nextId++).ToString(CultureInfo.InvariantCulture);
+                    e.EventId = id;
+                    e.Id = $"{e.PortalId}:{id}";
+                    e.CorrelationId = WebhookBatchParser.CorrelationId(e.PortalId, id);
+                }
+
+                db.BeginTrans();
+                inserted += inbox.Insert(events);
+                db.Commit();
+            }
+
+            var warmUp = Stopwatch.StartNew();
+            while (warmUp.Elapsed < TimeSpan.FromSeconds(1))
+            {
+                Batch();
+            }
+
+            inserted = 0;
+            var sw = Stopwatch.StartNew();
+            while (sw.Elapsed < duration)
+            {
+                Batch();
+            }
+
+            return (inserted, sw.Elapsed);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
