@@ -118,14 +118,16 @@ public class OrchestratorFactory : WebApplicationFactory<Program>
 internal static class Eventually
 {
     /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
-    public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null) => TrueAsync(condition, () => what, timeout);
+
+    public static async Task TrueAsync(Func<bool> condition, Func<string> what, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail("Timed out waiting for: " + what);
+                Assert.Fail("Timed out waiting for: " + what());
             }
 
             await Task.Delay(50);

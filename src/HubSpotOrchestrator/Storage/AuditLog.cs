@@ -115,8 +115,9 @@ internal sealed class LiteAuditLog : IAuditLog
             .Append(e.Actor).Append('\n').Append(e.Action).Append('\n').Append(e.Subject).Append('\n')
             .Append(e.Channel).Append('\n').Append(e.OnBehalfOf).Append('\n').Append(e.CorrelationId).Append('\n')
             .Append(e.Outcome).Append('\n');
-        foreach (var (k, v) in e.Details.OrderBy(d => d.Key, StringComparer.Ordinal))
+        foreach (var (k, value) in (e.Details ?? []).OrderBy(d => d.Key, StringComparer.Ordinal))
         {
+            var v = value ?? "";
             sb.Append(k.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(k).Append('=')
                 .Append(v.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(v).Append('\n');
         }

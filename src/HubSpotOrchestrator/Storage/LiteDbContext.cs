@@ -13,7 +13,8 @@ internal sealed class LiteDbContext : IDisposable
     {
         var path = options.Value.DatabasePath;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var mapper = new BsonMapper { EnumAsInteger = false };
+        // Store strings exactly as given: LiteDB's defaults would trim them and turn "" into null.
+        var mapper = new BsonMapper { EnumAsInteger = false, TrimWhitespace = false, EmptyStringToNull = false };
         Database = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper)
         {
             UtcDate = true,

@@ -12,7 +12,6 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
         Steps.EnsureIndex(x => x.RunId);
         ExceptionsCol.EnsureIndex(x => x.Status);
         ExceptionsCol.EnsureIndex(x => x.RunId);
-        _db.Runs.EnsureIndex("subject", "$.Workflow + ':' + STRING($.PortalId) + ':' + $.SubjectType + ':' + STRING($.SubjectId)");
     }
 
     private ILiteCollection<RunStep> Steps => _db.Database.GetCollection<RunStep>("run_steps");
@@ -74,9 +73,8 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
 
     public IReadOnlyList<Run> OpenRunsForSubject(string workflow, long portalId, string subjectType, long subjectId)
     {
-        var key = $"{workflow}:{portalId}:{subjectType}:{subjectId}";
-        return _db.Runs.Find(Query.EQ("subject", key))
-            .Where(r => !r.IsTerminal)
+        return _db.Runs.Find(x => x.SubjectId == subjectId)
+            .Where(r => r.Workflow == workflow && r.PortalId == portalId && r.SubjectType == subjectType && !r.IsTerminal)
             .OrderBy(r => r.OccurredAt).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal)
             .ToList();
     }

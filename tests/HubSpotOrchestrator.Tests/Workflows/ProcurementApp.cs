@@ -14,9 +14,9 @@ public sealed class ProcurementApp : OrchestratorFactory
 {
     private FakeHubSpotServer? _hubspot;
 
-    public ProcurementApp()
+    public ProcurementApp(DateTimeOffset? start = null)
     {
-        Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        Clock = new FakeTimeProvider(start ?? DateTimeOffset.UtcNow);
         Settings["HubSpot:AccessToken"] = "test-token";
         Settings["HubSpot:AllowInsecureHttp"] = "true";
         Settings["HubSpot:RequestTimeout"] = "00:05:00";
@@ -32,6 +32,7 @@ public sealed class ProcurementApp : OrchestratorFactory
     public async Task StartAsync()
     {
         _hubspot = await FakeHubSpotServer.StartAsync(Clock);
+        _hubspot.DefineProperties("deals", "approval_status", "approved_by", "approval_decided_at", "contract_term_months", "non_standard_terms", "deal_currency_code");
         Settings["HubSpot:BaseUrl"] = _hubspot.BaseUrl.ToString();
         _ = CreateClient();
     }
@@ -77,10 +78,10 @@ public sealed class ProcurementApp : OrchestratorFactory
     public Approval? ApprovalFor(string runId) => Service<IApprovalStore>().Get(ApprovalService.IdForRun(runId));
 
     public Task WaitForAsync(string runId, RunStatus status) =>
-        Eventually.TrueAsync(() => Run(runId).Status == status, $"run {runId} {status} (is {Run(runId).Status}: {Run(runId).StatusReason})");
+        Eventually.TrueAsync(() => Run(runId).Status == status, () => $"run {runId} {status} (is {Run(runId).Status}: {Run(runId).StatusReason})");
 
     public Task WaitForApprovalAsync(string runId) =>
-        Eventually.TrueAsync(() => Run(runId).Status == RunStatus.Waiting && ApprovalFor(runId) is not null, $"run {runId} waiting for its approval (is {Run(runId).Status}: {Run(runId).StatusReason})");
+        Eventually.TrueAsync(() => Run(runId).Status == RunStatus.Waiting && ApprovalFor(runId) is not null, () => $"run {runId} waiting for its approval (is {Run(runId).Status}: {Run(runId).StatusReason})");
 
     public DecisionOutcome Decide(string runId, string person, string verb = "approve", string? comment = null) =>
         Service<ApprovalService>().Decide(ApprovalService.IdForRun(runId), person, verb, comment, "test");

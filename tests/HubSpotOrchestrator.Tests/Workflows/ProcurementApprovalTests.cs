@@ -182,6 +182,7 @@ public sealed class ProcurementApprovalTests
     {
         using var app = new ProcurementApp();
         await app.StartAsync();
+        await app.SetDealAsync("9003", new() { ["amount"] = "40000", ["discount_percentage"] = "25" });
         var run = app.StartRun(9003);
         await app.WaitForApprovalAsync(run.Id);
         string[] people = ["priya.raman", "james.okafor"];
@@ -228,7 +229,11 @@ public sealed class ProcurementApprovalTests
         var changed = original.Replace("\"roles\": [\"sales-vp\"],\n      \"teamsAadObjectId\": \"00000000", "\"roles\": [\"sales-rep\"],\n      \"teamsAadObjectId\": \"00000000", StringComparison.Ordinal);
         Assert.NotEqual(original, changed);
         File.WriteAllText(app.DirectoryFile, changed);
-        await Eventually.TrueAsync(() => directory.Version != before, "directory reloaded");
+        await Eventually.TrueAsync(() =>
+        {
+            app.Clock.Advance(TimeSpan.FromMilliseconds(200)); // the reload debounce runs on the service's (fake) clock
+            return directory.Version != before;
+        }, "directory reloaded");
 
         var outcome = app.Decide(run.Id, "priya.raman");
         Assert.Equal(DecisionOutcomeKind.NotAllowed, outcome.Kind);
@@ -238,9 +243,8 @@ public sealed class ProcurementApprovalTests
     [Fact]
     public async Task Delegate_ActsForAnAbsentApprover_AndIsRecordedAsSuch()
     {
-        using var app = new ProcurementApp();
+        using var app = new ProcurementApp(new DateTimeOffset(2026, 8, 10, 9, 0, 0, TimeSpan.Zero));
         await app.StartAsync();
-        app.Clock.SetUtcNow(new DateTimeOffset(2026, 8, 10, 9, 0, 0, TimeSpan.Zero));
         var run = app.StartRun(9003);
         await app.WaitForApprovalAsync(run.Id);
 

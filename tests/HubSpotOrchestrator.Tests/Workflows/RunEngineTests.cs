@@ -13,6 +13,24 @@ namespace HubSpotOrchestrator.Tests.Workflows;
 public sealed class RunEngineTests
 {
     [Fact]
+    public async Task WebhookOnALaptopWithoutHubSpot_EndsInAClearNotConfiguredException()
+    {
+        using var app = new OrchestratorFactory();
+        using var response = await app.CreateClient().SendAsync(app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpot("deal-contractsent-large")));
+        response.EnsureSuccessStatusCode();
+        var inbox = app.Service<IInboxStore>();
+        await Eventually.TrueAsync(() => inbox.Find("62515:102")?.RunIds.Count == 1, "routed");
+        var runId = inbox.Find("62515:102")!.RunIds[0];
+        var runs = app.Service<IRunStore>();
+        await Eventually.TrueAsync(() => runs.Get(runId)!.Status == RunStatus.Failed, () => $"run failed (is {runs.Get(runId)!.Status})");
+
+        var exception = Assert.Single(app.Service<IRunEngineStore>().Exceptions(ExceptionStatus.Open, runId, 10));
+        Assert.Equal(("Configuration", "load-deal"), (exception.Kind, exception.Step));
+        Assert.Contains("HubSpot is not configured", exception.Error, StringComparison.Ordinal);
+        Assert.Contains("HubSpot:AccessToken", exception.SuggestedFix, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingAmount_RaisesADataQualityException_AndSupplyingItContinuesTheRun()
     {
         using var app = new ProcurementApp();
@@ -39,7 +57,7 @@ public sealed class RunEngineTests
     {
         using var app = new ProcurementApp();
         await app.StartAsync();
-        await app.SetDealAsync("9003", new() { ["amount"] = "1000" });
+        await app.SetDealAsync("9003", new() { ["amount"] = "1000", ["discount_percentage"] = "5" });
         app.HubSpot.AccessToken = "rotated-token";
         var run = app.StartRun(9003);
         await app.WaitForAsync(run.Id, RunStatus.Failed);
@@ -83,7 +101,7 @@ public sealed class RunEngineTests
         using var app = new ProcurementApp();
         app.Settings["Procurement:StatusProperty"] = "no_such_property";
         await app.StartAsync();
-        await app.SetDealAsync("9003", new() { ["amount"] = "1000" });
+        await app.SetDealAsync("9003", new() { ["amount"] = "1000", ["discount_percentage"] = "5" });
         var run = app.StartRun(9003);
         await app.WaitForAsync(run.Id, RunStatus.Failed);
         var exception = Assert.Single(app.Service<IRunEngineStore>().Exceptions(ExceptionStatus.Open, run.Id, 10));
@@ -125,7 +143,7 @@ public sealed class RunEngineTests
     {
         using var app = new ProcurementApp();
         await app.StartAsync();
-        await app.SetDealAsync("9003", new() { ["amount"] = "1000" });
+        await app.SetDealAsync("9003", new() { ["amount"] = "1000", ["discount_percentage"] = "5" });
         var run = app.StartRun(9003);
         await app.WaitForAsync(run.Id, RunStatus.Succeeded);
         var patches = app.DealPatches("9003");
@@ -158,7 +176,7 @@ public sealed class RunEngineTests
     {
         using var app = new ProcurementApp();
         await app.StartAsync();
-        await app.SetDealAsync("9003", new() { ["amount"] = "1000" });
+        await app.SetDealAsync("9003", new() { ["amount"] = "1000", ["discount_percentage"] = "5" });
         using var client = app.ApiClient(Roles.Ops);
         (await client.PostAsync("/api/workflows/ProcurementApproval/pause", null)).EnsureSuccessStatusCode();
 
@@ -175,7 +193,7 @@ public sealed class RunEngineTests
     {
         using var app = new ProcurementApp();
         await app.StartAsync();
-        await app.SetDealAsync("9003", new() { ["amount"] = "1000" });
+        await app.SetDealAsync("9003", new() { ["amount"] = "1000", ["discount_percentage"] = "5" });
         app.HubSpot.Enqueue(new CannedResponse("GET", "/crm/v3/objects/deals/9003", 401, """{"status":"error","message":"expired"}"""));
         var first = app.StartRun(9003);
         await app.WaitForAsync(first.Id, RunStatus.Failed);
@@ -195,14 +213,16 @@ public sealed class RunEngineTests
     {
         using var app = new ProcurementApp();
         await app.StartAsync();
-        await app.SetDealAsync("9003", new() { ["amount"] = "1000" });
+        await app.SetDealAsync("9003", new() { ["amount"] = "1000", ["discount_percentage"] = "5" });
         var run = app.StartRun(9003);
         await app.WaitForAsync(run.Id, RunStatus.Succeeded);
 
         using var client = app.ApiClient(Roles.Ops);
-        var result = await (await client.PostAsync($"/api/runs/{run.Id}/replay", null)).Content.ReadFromJsonAsync<OperationResult>();
-        await app.WaitForAsync(result!.RunId!, RunStatus.Succeeded);
-        Assert.Equal(run.Id, app.Run(result.RunId!).ReplayOf);
+        var result = await (await client.PostAsync($"/api/runs/{run.Id}/replay", null)).Content.ReadFromJsonAsync<JsonObject>();
+        var replay = result!["runId"]!.GetValue<string>();
+        Assert.NotEqual(run.Id, replay);
+        await app.WaitForAsync(replay, RunStatus.Succeeded);
+        Assert.Equal(run.Id, app.Run(replay).ReplayOf);
     }
 
     [Fact]
@@ -210,6 +230,7 @@ public sealed class RunEngineTests
     {
         using var app = new ProcurementApp();
         await app.StartAsync();
+        await app.SetDealAsync("9003", new() { ["amount"] = "40000", ["discount_percentage"] = "25" });
         var run = app.StartRun(9003);
         await app.WaitForApprovalAsync(run.Id);
         var id = ApprovalService.IdForRun(run.Id);
@@ -238,7 +259,7 @@ public sealed class RunEngineTests
     {
         using var app = new ProcurementApp();
         await app.StartAsync();
-        await app.SetDealAsync("9003", new() { ["amount"] = "1000" });
+        await app.SetDealAsync("9003", new() { ["amount"] = "1000", ["discount_percentage"] = "5" });
         var run = app.StartRun(9003);
         await app.WaitForAsync(run.Id, RunStatus.Succeeded);
         using var client = app.ApiClient();

@@ -50,7 +50,7 @@ internal sealed class RunLifecycle(
                 await CancelAsync(waiting, System, $"superseded by run {run.Id}", ct, startNext: false);
             }
 
-            older = [.. older.Where(r => r.Status != RunStatus.Waiting)];
+            older = [.. older.Where(r => !r.IsTerminal)];
             if (older.Count == 0)
             {
                 return true;

@@ -76,6 +76,21 @@ internal sealed partial class FakeHubSpotServer : IAsyncDisposable
 
     public void Enqueue(CannedResponse response) => _canned.Enqueue(response);
 
+    /// <summary>Creates custom properties (empty on every record of the type), as a portal admin would before an app writes them.</summary>
+    public void DefineProperties(string type, params string[] names)
+    {
+        lock (_state)
+        {
+            foreach (var record in _objects.Where(o => o.Key.Type == type).Select(o => o.Value["properties"]!.AsObject()))
+            {
+                foreach (var name in names.Where(n => !record.ContainsKey(n)))
+                {
+                    record[name] = null;
+                }
+            }
+        }
+    }
+
     public int Count(string method, string pathPrefix) =>
         Requests.Count(r => r.Method == method && r.Path.StartsWith(pathPrefix, StringComparison.Ordinal));
 
