@@ -54,6 +54,9 @@ public sealed class ApprovalStage
     public DateTime? DueAt { get; set; }
     public int RemindersSent { get; set; }
     public bool Escalated { get; set; }
+
+    /// <summary>The roles the stage had before it escalated.</summary>
+    public List<string> OriginalRoles { get; set; } = [];
     public DateTime? DecidedAt { get; set; }
 }
 

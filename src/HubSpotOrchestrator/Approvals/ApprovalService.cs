@@ -197,6 +197,14 @@ internal sealed class ApprovalService(
             return null;
         }
 
+        var clicker = actor.Id;
+        if (approval.Decisions.LastOrDefault(d => d.By == clicker && d.Stage < stage.Index) is { } earlier)
+        {
+            // A second click on an earlier stage's card: say what happened rather than "not allowed".
+            return new DecisionOutcome(DecisionOutcomeKind.AlreadyDecided,
+                $"Already decided ({earlier.Verb}) by {actor.Name} at {earlier.At:u}; the approval now waits for {string.Join(" or ", stage.Roles)}.", approval);
+        }
+
         return new DecisionOutcome(DecisionOutcomeKind.NotAllowed,
             $"{actor.Name} may not decide this stage: it needs {string.Join(" or ", stage.Roles)}" + (stage.Mode == ApprovalMode.All ? $" from {string.Join(", ", stage.Approvers)}" : "") + ".", approval);
     }

@@ -80,6 +80,7 @@ internal sealed class ApprovalTimers(IApprovalStore store, ApprovalService appro
             if (escalate)
             {
                 stage.Escalated = true;
+                stage.OriginalRoles = stage.Roles;
                 stage.Roles = [stage.EscalateTo!];
                 stage.DueAt = now + stage.Due;
                 stage.Approvers = [.. approvals.EligibleApprovers(approval, stage.Roles)];

@@ -4,6 +4,7 @@ using HubSpotOrchestrator.Api;
 using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Approvals.Directory;
 using HubSpotOrchestrator.Cards;
+using HubSpotOrchestrator.Channels;
 using HubSpotOrchestrator.Channels.Slack;
 using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Integrations.HubSpot;
@@ -41,6 +42,7 @@ internal static class ServiceApp
             .AddTeamsChannel(builder.Configuration)
             .AddSlackChannel(builder.Configuration)
             .AddApprovals(builder.Configuration)
+            .AddChatCore(builder.Configuration)
             .AddWorkflows(builder.Configuration)
             .AddApiAuth(builder.Configuration)
             .AddObservability();
