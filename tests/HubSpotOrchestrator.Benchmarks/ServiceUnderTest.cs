@@ -33,7 +33,9 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
-    public static async Task<ServiceUnderTest> StartAsync(params string[] extraArgs)
+    public static Task<ServiceUnderTest> StartAsync(params string[] extraArgs) => StartAsync(null, extraArgs);
+
+    public static async Task<ServiceUnderTest> StartAsync(Action<IServiceCollection>? configureServices, params string[] extraArgs)
     {
         var dataDir = RepoPaths.NewTempDir();
         var port = FreePort();
@@ -49,7 +51,7 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
             "--Logging:LogLevel:Hangfire=Warning",
             .. extraArgs,
         ];
-        var app = ServiceApp.Build(args);
+        var app = ServiceApp.Build(args, configureServices);
         await app.StartAsync();
         return new ServiceUnderTest(app, dataDir, port);
     }

@@ -18,7 +18,8 @@ namespace HubSpotOrchestrator.Hosting;
 /// <summary>The service: composition of the features and their endpoints.</summary>
 internal static class ServiceApp
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="configureServices">Extra registrations after the service's own (the benchmark's workflow, for one).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WithSettingsBesideBinary(WebApplication.CreateBuilder(args));
         builder.Logging.AddSimpleConsole(o =>
@@ -47,6 +48,7 @@ internal static class ServiceApp
             .AddApiAuth(builder.Configuration)
             .AddObservability();
 
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

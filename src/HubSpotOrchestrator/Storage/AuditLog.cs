@@ -51,7 +51,7 @@ internal sealed class LiteAuditLog : IAuditLog
     public AuditEntry Append(string actor, string action, string subject, string outcome, DateTime at, string? correlationId = null,
         string? channel = null, string? onBehalfOf = null, IReadOnlyDictionary<string, string>? details = null)
     {
-        lock (_db.WriteLock)
+        return _db.Write(() =>
         {
             var last = Entries.Query().OrderByDescending(x => x.Id).FirstOrDefault();
             var entry = new AuditEntry
@@ -72,7 +72,7 @@ internal sealed class LiteAuditLog : IAuditLog
             entry.Hash = ComputeHash(entry);
             Entries.Insert(entry);
             return entry;
-        }
+        });
     }
 
     public IReadOnlyList<AuditEntry> Query(string? subject, int limit) =>

@@ -21,7 +21,7 @@ internal sealed class LiteApprovalStore : IApprovalStore
 
     public Approval GetOrCreate(Approval approval)
     {
-        lock (_db.WriteLock)
+        return _db.Write(() =>
         {
             var existing = Approvals.FindById(approval.Id);
             if (existing is not null)
@@ -31,12 +31,12 @@ internal sealed class LiteApprovalStore : IApprovalStore
 
             Approvals.Insert(approval);
             return approval;
-        }
+        });
     }
 
     public bool TryUpdate(Approval approval, int expectedVersion)
     {
-        lock (_db.WriteLock)
+        return _db.Write(() =>
         {
             var current = Approvals.FindById(approval.Id);
             if (current is null || current.Version != expectedVersion)
@@ -47,7 +47,7 @@ internal sealed class LiteApprovalStore : IApprovalStore
             approval.Version = expectedVersion + 1;
             Approvals.Update(approval);
             return true;
-        }
+        });
     }
 
     public IReadOnlyList<Approval> Query(ApprovalStatus? status, string? approver, long? dealId, int limit)

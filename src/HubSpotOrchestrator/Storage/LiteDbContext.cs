@@ -20,11 +20,11 @@ internal sealed class LiteDbContext : IDisposable
             UtcDate = true,
         };
         EnsureCollections();
+        _writer = new Thread(WriterLoop) { IsBackground = true, Name = "litedb-writer" };
+        _writer.Start();
     }
 
     public LiteDatabase Database { get; }
-
-    public object WriteLock { get; } = new();
 
     public ILiteCollection<InboxEvent> Inbox => Database.GetCollection<InboxEvent>("inbox");
 
@@ -36,24 +36,126 @@ internal sealed class LiteDbContext : IDisposable
 
     public ILiteCollection<RuleSetRecord> RuleSets => Database.GetCollection<RuleSetRecord>("rule_sets");
 
-    /// <summary>Runs <paramref name="write"/> as one LiteDB transaction: all of it is durable, or none of it.</summary>
-    public T InTransaction<T>(Func<T> write)
+    /// <summary>Held by the writer thread while it commits; code that still locks it directly stays exclusive with it.</summary>
+    public object WriteLock { get; } = new();
+
+    /// <summary>
+    /// Runs <paramref name="write"/> (reads and writes that must be atomic) on the single writer thread and returns once
+    /// it is committed. Writes that arrive together share one transaction and so one flush to disk (group commit): with
+    /// LiteDB each commit is a synchronous flush, which otherwise caps the whole service at a few hundred commits a second.
+    /// </summary>
+    public T Write<T>(Func<T> write)
     {
-        lock (WriteLock)
+        if (_onWriterThread)
+        {
+            return write();
+        }
+
+        var item = new WriteItem<T>(write);
+        _queue.Add(item);
+        return item.Wait();
+    }
+
+    public void Write(Action write) => Write(() =>
+    {
+        write();
+        return 0;
+    });
+
+    /// <summary>Runs <paramref name="write"/> as one LiteDB transaction: all of it is durable, or none of it.</summary>
+    public T InTransaction<T>(Func<T> write) => Write(write);
+
+    private void WriterLoop()
+    {
+        _onWriterThread = true;
+        var batch = new List<IWriteItem>(MaxBatch);
+        foreach (var first in _queue.GetConsumingEnumerable())
+        {
+            batch.Clear();
+            batch.Add(first);
+            while (batch.Count < MaxBatch && _queue.TryTake(out var next))
+            {
+                batch.Add(next);
+            }
+
+            lock (WriteLock)
+            {
+                CommitBatch(batch);
+            }
+        }
+    }
+
+    private void CommitBatch(List<IWriteItem> batch)
+    {
+        Database.BeginTrans();
+        try
+        {
+            foreach (var item in batch)
+            {
+                item.Run();
+            }
+
+            Database.Commit();
+            foreach (var item in batch)
+            {
+                item.Complete();
+            }
+
+            return;
+        }
+        catch (Exception)
+        {
+            Database.Rollback();
+        }
+
+        // One item failed: redo each alone so only that one fails (the items only touched the store, which rolled back).
+        foreach (var item in batch)
         {
             Database.BeginTrans();
             try
             {
-                var result = write();
+                item.Run();
                 Database.Commit();
-                return result;
+                item.Complete();
             }
-            catch
+            catch (Exception ex)
             {
                 Database.Rollback();
-                throw;
+                item.Fail(ex);
             }
         }
+    }
+
+    private const int MaxBatch = 256;
+
+    [ThreadStatic]
+    private static bool _onWriterThread;
+
+    private readonly System.Collections.Concurrent.BlockingCollection<IWriteItem> _queue = new();
+
+    private readonly Thread _writer;
+
+    private interface IWriteItem
+    {
+        void Run();
+
+        void Complete();
+
+        void Fail(Exception ex);
+    }
+
+    private sealed class WriteItem<T>(Func<T> work) : IWriteItem
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public void Run() => _result = work();
+
+        public void Complete() => _done.TrySetResult(_result);
+
+        public void Fail(Exception ex) => _done.TrySetException(ex);
+
+        public T Wait() => _done.Task.GetAwaiter().GetResult();
     }
 
     private void EnsureCollections()
@@ -72,5 +174,11 @@ internal sealed class LiteDbContext : IDisposable
         RuleSets.EnsureIndex(x => x.Version, unique: true);
     }
 
-    public void Dispose() => Database.Dispose();
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        _writer.Join(TimeSpan.FromSeconds(10));
+        _queue.Dispose();
+        Database.Dispose();
+    }
 }

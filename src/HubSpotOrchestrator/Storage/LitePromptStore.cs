@@ -18,7 +18,7 @@ internal sealed class LitePromptStore : IPromptStore
 
     public bool TryAdd(Prompt prompt)
     {
-        lock (_db.WriteLock)
+        return _db.Write(() =>
         {
             if (Prompts.FindById(prompt.Id) is not null)
             {
@@ -27,14 +27,14 @@ internal sealed class LitePromptStore : IPromptStore
 
             Prompts.Insert(prompt);
             return true;
-        }
+        });
     }
 
     public Prompt? Get(string id) => Prompts.FindById(id);
 
     public void RecordDelivery(string promptId, PromptDelivery delivery)
     {
-        lock (_db.WriteLock)
+        _db.Write(() =>
         {
             var prompt = Prompts.FindById(promptId);
             if (prompt is not null && !prompt.Deliveries.Exists(d => d.Channel == delivery.Channel))
@@ -42,7 +42,7 @@ internal sealed class LitePromptStore : IPromptStore
                 prompt.Deliveries.Add(delivery);
                 Prompts.Update(prompt);
             }
-        }
+        });
     }
 
     public IReadOnlyList<Prompt> ForRecipient(string? recipientId, int limit) =>

@@ -22,7 +22,7 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
 
     public Run? TryLease(string runId, string owner, DateTime now, TimeSpan duration)
     {
-        lock (_db.WriteLock)
+        return _db.Write(() =>
         {
             var run = _db.Runs.FindById(runId);
             if (run is null || (run.LeaseOwner is not null && run.LeaseOwner != owner && run.LeaseUntil > now))
@@ -34,12 +34,12 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
             run.LeaseUntil = now + duration;
             _db.Runs.Update(run);
             return run;
-        }
+        });
     }
 
     public void ReleaseLease(string runId, string owner)
     {
-        lock (_db.WriteLock)
+        _db.Write(() =>
         {
             var run = _db.Runs.FindById(runId);
             if (run?.LeaseOwner == owner)
@@ -48,7 +48,7 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
                 run.LeaseUntil = null;
                 _db.Runs.Update(run);
             }
-        }
+        });
     }
 
     public IReadOnlyList<RunStep> GetSteps(string runId) => Steps.Find(x => x.RunId == runId).OrderBy(s => s.Index).ToList();
@@ -57,10 +57,10 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
 
     public void SaveStep(RunStep step)
     {
-        lock (_db.WriteLock)
+        _db.Write(() =>
         {
             Steps.Upsert(step);
-        }
+        });
     }
 
     public void Checkpoint(Run run, RunStep step) =>
@@ -85,17 +85,17 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
 
     public void SaveException(ExceptionRecord record)
     {
-        lock (_db.WriteLock)
+        _db.Write(() =>
         {
             ExceptionsCol.Upsert(record);
-        }
+        });
     }
 
     public ExceptionRecord? GetException(string id) => ExceptionsCol.FindById(id);
 
     public bool TryResolveException(string id, string resolution, string by, DateTime at)
     {
-        lock (_db.WriteLock)
+        return _db.Write(() =>
         {
             var record = ExceptionsCol.FindById(id);
             if (record is null || record.Status != ExceptionStatus.Open)
@@ -109,7 +109,7 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
             record.ResolvedAt = at;
             ExceptionsCol.Update(record);
             return true;
-        }
+        });
     }
 
     public IReadOnlyList<ExceptionRecord> Exceptions(ExceptionStatus? status, string? runId, int limit)
@@ -132,9 +132,9 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
 
     public void SetPaused(string workflow, bool paused, string by, DateTime at)
     {
-        lock (_db.WriteLock)
+        _db.Write(() =>
         {
             Controls.Upsert(new WorkflowControl { Id = workflow, Paused = paused, ChangedBy = by, ChangedAt = at });
-        }
+        });
     }
 }

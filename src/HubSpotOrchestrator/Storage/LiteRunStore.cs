@@ -6,7 +6,7 @@ internal sealed class LiteRunStore(LiteDbContext db) : IRunStore
 {
     public bool TryCreate(Run run)
     {
-        lock (db.WriteLock)
+        return db.Write(() =>
         {
             if (db.Runs.FindById(run.Id) is not null)
             {
@@ -15,7 +15,7 @@ internal sealed class LiteRunStore(LiteDbContext db) : IRunStore
 
             db.Runs.Insert(run);
             return true;
-        }
+        });
     }
 
     public Run? Get(string id) => db.Runs.FindById(id);
@@ -60,9 +60,9 @@ internal sealed class LiteRunStore(LiteDbContext db) : IRunStore
 
     public void Update(Run run)
     {
-        lock (db.WriteLock)
+        db.Write(() =>
         {
             db.Runs.Update(run);
-        }
+        });
     }
 }

@@ -6,7 +6,7 @@ internal sealed class LiteProjectionStore(LiteDbContext db) : IProjectionStore
 
     public void ObserveDealStage(long portalId, long dealId, string stage, DateTime at)
     {
-        lock (db.WriteLock)
+        db.Write(() =>
         {
             var id = $"{portalId}:{dealId}";
             var deal = db.Deals.FindById(id);
@@ -16,7 +16,7 @@ internal sealed class LiteProjectionStore(LiteDbContext db) : IProjectionStore
             }
 
             db.Deals.Upsert(new DealProjection { Id = id, PortalId = portalId, Stage = stage, StageChangedAt = at });
-        }
+        });
     }
 }
 
@@ -24,13 +24,13 @@ internal sealed class LiteRuleSetStore(LiteDbContext db) : IRuleSetStore
 {
     public void RecordActivation(RuleSetRecord record)
     {
-        lock (db.WriteLock)
+        db.Write(() =>
         {
             if (db.RuleSets.FindOne(x => x.Version == record.Version) is null)
             {
                 db.RuleSets.Insert(record);
             }
-        }
+        });
     }
 
     public RuleSetRecord? Get(string version) => db.RuleSets.FindOne(x => x.Version == version);
@@ -40,11 +40,11 @@ internal sealed class LiteStoreHealth(LiteDbContext db) : IStoreHealth
 {
     public void Probe(DateTime at)
     {
-        lock (db.WriteLock)
+        db.Write(() =>
         {
             var col = db.Database.GetCollection("health");
             col.Upsert(new LiteDB.BsonDocument { ["_id"] = "probe", ["at"] = at });
             _ = col.FindById("probe") ?? throw new InvalidOperationException("The store did not return the probe it just wrote.");
-        }
+        });
     }
 }

@@ -16,7 +16,7 @@ public sealed class CardRenderingTests
     {
         var templates = Directory.EnumerateFiles(TestPaths.Cards, "*.json").Where(f => !f.EndsWith(".data.json", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension);
         Assert.Equal(templates.Order(StringComparer.Ordinal), Catalog.Value.Names.Order(StringComparer.Ordinal));
-        Assert.Equal(10, Catalog.Value.Names.Count);
+        Assert.True(Catalog.Value.Names.Count >= 11, "approval request, decided, reminder, escalated, exception, run status, run list, pending list, help, welcome, notice");
     }
 
     [Fact]
