@@ -19,6 +19,7 @@ internal static class Cli
                                                   print a rendered card
           directory lint [file]                   validate the people directory
           audit verify [--url URL]                verify the audit log's hash chain (asks the running service)
+          replay <run id> [--url URL]             start a run's workflow again as a new linked run
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -42,6 +43,7 @@ internal static class Cli
                 "cards" => await Cards.CardsCommand.RunAsync(args[1..], stdout, stderr),
                 "directory" => await Approvals.Directory.DirectoryCommand.RunAsync(args[1..], stdout, stderr),
                 "audit" => await AuditCommand.RunAsync(args[1..], stdout, stderr),
+                "replay" => await ReplayCommand.RunAsync(args[1..], stdout, stderr),
                 "help" or "--help" or "-h" => Help(stdout),
                 _ => Unknown(args[0], stderr),
             };
