@@ -61,6 +61,7 @@ internal static class ServiceApp
         app.MapApprovalsApi();
         app.MapExceptionsApi();
         app.MapOperationsApi();
+        app.MapSlackEndpoints();
         app.MapObservability();
         app.MapJobsDashboard();
         return app;

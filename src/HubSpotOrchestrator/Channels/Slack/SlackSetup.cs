@@ -1,14 +1,16 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using HubSpotOrchestrator.Approvals;
 
 namespace HubSpotOrchestrator.Channels.Slack;
 
 public static class SlackSetup
 {
     /// <summary>
-    /// Registers <see cref="SlackSignatureVerifier"/> and <see cref="SlackWebApiClient"/>. Without Slack:BotToken and
-    /// Slack:SigningSecret the service still starts (<see cref="SlackOptions.IsConfigured"/> is false): inbound requests
-    /// fail verification and Web API calls raise a Configuration failure naming the key.
+    /// Registers the Slack channel: <see cref="SlackSignatureVerifier"/>, <see cref="SlackWebApiClient"/>, the prompt
+    /// channel, the jobs behind the endpoints and the event dedupe log. Without Slack:BotToken and Slack:SigningSecret
+    /// the service still starts (<see cref="SlackOptions.IsConfigured"/> is false): inbound requests fail verification,
+    /// prompts skip Slack, and Web API calls raise a Configuration failure naming the key.
     /// </summary>
     public static IServiceCollection AddSlackChannel(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,6 +28,10 @@ public static class SlackSetup
             sp.GetRequiredService<IOptions<SlackOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SlackWebApiClient>>()));
+        services.TryAddSingleton<SlackPeople>();
+        services.TryAddSingleton<SlackEventLog>();
+        services.TryAddTransient<SlackMessageJob>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPromptChannel, SlackPromptChannel>());
         return services;
     }
 }

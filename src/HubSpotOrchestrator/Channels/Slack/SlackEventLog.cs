@@ -1,0 +1,61 @@
+using HubSpotOrchestrator.Storage;
+using LiteDB;
+
+namespace HubSpotOrchestrator.Channels.Slack;
+
+/// <summary>An Events API delivery already accepted; its <c>event_id</c> is the key.</summary>
+internal sealed class SlackSeenEvent
+{
+    [BsonId]
+    public string Id { get; set; } = "";
+
+    public DateTime ReceivedAt { get; set; }
+}
+
+/// <summary>
+/// Remembers Events API <c>event_id</c>s in LiteDB so a Slack retry (protocols.md §3.4: up to 3 retries over ~5 minutes)
+/// is answered without doing the work twice, across restarts too.
+/// </summary>
+internal sealed class SlackEventLog
+{
+    private static readonly TimeSpan Keep = TimeSpan.FromDays(1);
+    private readonly LiteDbContext _db;
+    private readonly TimeProvider _clock;
+
+    public SlackEventLog(LiteDbContext db, TimeProvider clock)
+    {
+        _db = db;
+        _clock = clock;
+        Events.EnsureIndex(x => x.ReceivedAt);
+    }
+
+    private ILiteCollection<SlackSeenEvent> Events => _db.Database.GetCollection<SlackSeenEvent>("slack_events");
+
+    /// <summary>True the first time <paramref name="eventId"/> is seen; false for a repeat.</summary>
+    public bool TryRecord(string eventId)
+    {
+        var now = _clock.GetUtcNow().UtcDateTime;
+        var cutoff = now - Keep;
+        lock (_db.WriteLock)
+        {
+            if (Events.FindById(eventId) is not null)
+            {
+                return false;
+            }
+
+            Events.Insert(new SlackSeenEvent { Id = eventId, ReceivedAt = now });
+            // Slack stops retrying after minutes; a day of ids is plenty and keeps the collection small.
+            Events.DeleteMany(x => x.ReceivedAt < cutoff);
+            return true;
+        }
+    }
+
+    /// <summary>Forgets an event whose work could not be queued, so Slack's retry is processed.</summary>
+    public void Forget(string eventId)
+    {
+        lock (_db.WriteLock)
+        {
+            Events.Delete(eventId);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+using Hangfire;
+using HubSpotOrchestrator.Cards;
+using HubSpotOrchestrator.Integrations;
+
+namespace HubSpotOrchestrator.Channels.Slack;
+
+/// <summary>
+/// The Slack Web API calls that follow an inbound request. They run as Hangfire jobs so the request is acknowledged
+/// within Slack's 3 seconds (protocols.md §3.2/§3.4) and a Slack outage only delays the answer.
+/// </summary>
+public sealed class SlackMessageJob(SlackWebApiClient slack, SlackPeople people, BotCommands commands, ICardRenderer renderer, ILogger<SlackMessageJob> logger)
+{
+    /// <summary>Answers a mention or DM: the bot command's card, in the same channel (in the thread for mentions).</summary>
+    [AutomaticRetry(Attempts = 5)]
+    public async Task ReplyAsync(string channel, string? threadTs, string slackUserId, string text, CancellationToken ct)
+    {
+        var person = await people.FindAsync(slackUserId, null, ct);
+        var card = commands.Handle(person, text);
+        var message = renderer.RenderSlack(card.Template, card.Data);
+        await RunAsync("reply in " + channel, () => slack.PostMessageAsync(channel, Text(message), message["blocks"], threadTs, ct));
+    }
+
+    /// <summary>Replaces a clicked message with <paramref name="message"/> (a rendered <c>{text, blocks}</c> JSON).</summary>
+    [AutomaticRetry(Attempts = 5)]
+    public async Task UpdateAsync(string channel, string ts, string message, CancellationToken ct)
+    {
+        var payload = JsonNode.Parse(message) as JsonObject ?? throw new ArgumentException("The message is not a JSON object.", nameof(message));
+        await RunAsync($"update of {channel}|{ts}", () => slack.UpdateMessageAsync(channel, ts, Text(payload), payload["blocks"], ct));
+    }
+
+    internal static string Text(JsonObject message) => message["text"]?.GetValue<string>() is { Length: > 0 } text ? text : "HubSpot Orchestrator";
+
+    private async Task RunAsync(string what, Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (IntegrationException ex) when (ex.Kind == FailureKind.Permanent)
+        {
+            // e.g. message_not_found, channel_not_found: retrying cannot help.
+            logger.LogWarning("Slack {What} dropped: {Message}", what, ex.Message);
+        }
+    }
+}
