@@ -5,6 +5,7 @@ using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Approvals.Directory;
 using HubSpotOrchestrator.Cards;
 using HubSpotOrchestrator.Channels;
+using HubSpotOrchestrator.Channels.Console;
 using HubSpotOrchestrator.Channels.Slack;
 using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Integrations.HubSpot;
@@ -43,6 +44,7 @@ internal static class ServiceApp
             .AddSlackChannel(builder.Configuration)
             .AddApprovals(builder.Configuration)
             .AddChatCore(builder.Configuration)
+            .AddConsoleChannel(builder.Configuration)
             .AddWorkflows(builder.Configuration)
             .AddApiAuth(builder.Configuration)
             .AddObservability();
@@ -59,6 +61,7 @@ internal static class ServiceApp
         app.MapApprovalsApi();
         app.MapExceptionsApi();
         app.MapOperationsApi();
+        app.MapConsoleEndpoints();
         app.MapObservability();
         app.MapJobsDashboard();
         return app;
