@@ -250,4 +250,21 @@ public sealed class ConsoleTests
         Assert.Contains("class=\"flash ok\"", after, StringComparison.Ordinal);
         Assert.Contains("Open exceptions <span class=\"count\">(0)</span>", after, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SignOut_ClearsTheSignIn()
+    {
+        using var app = new ConsoleApp();
+        await app.StartAsync();
+        using var client = new ConsoleClient(app.Browser());
+        await client.SignInAsync("sam.patel");
+        var inbox = await client.InboxAsync();
+
+        using var signOut = await client.Http.PostAsync("/console/signout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = ConsoleClient.AntiforgeryToken(inbox) }));
+        using var after = await client.Http.GetAsync("/console/inbox");
+
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/console/signin", after.Headers.Location?.AbsolutePath, StringComparison.Ordinal);
+    }
 }
