@@ -5,6 +5,7 @@ using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Approvals.Directory;
 using HubSpotOrchestrator.Cards;
 using HubSpotOrchestrator.Channels;
+using HubSpotOrchestrator.Channels.Console;
 using HubSpotOrchestrator.Channels.Slack;
 using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Integrations.HubSpot;
@@ -44,6 +45,7 @@ internal static class ServiceApp
             .AddSlackChannel(builder.Configuration)
             .AddApprovals(builder.Configuration)
             .AddChatCore(builder.Configuration)
+            .AddConsoleChannel(builder.Configuration)
             .AddWorkflows(builder.Configuration)
             .AddApiAuth(builder.Configuration)
             .AddObservability();
@@ -62,6 +64,7 @@ internal static class ServiceApp
         app.MapExceptionsApi();
         app.MapOperationsApi();
         app.MapSlackEndpoints();
+        app.MapConsoleEndpoints();
         app.MapObservability();
         app.MapJobsDashboard();
         return app;

@@ -1,0 +1,127 @@
+using System.Net.Http.Json;
+using HubSpotOrchestrator.Approvals;
+using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Tests.Integrations.HubSpot;
+using HubSpotOrchestrator.Workflows;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HubSpotOrchestrator.Tests.Channels.Console;
+
+/// <summary>
+/// The whole service as ProcurementApp runs it (fake clock, loopback HubSpot), but in a chosen environment (the console's
+/// sign-in needs Development) and optionally on a real Kestrel at 127.0.0.1 for a browser.
+/// </summary>
+public sealed class ConsoleApp : OrchestratorFactory
+{
+    private readonly string _environment;
+    private readonly bool _kestrel;
+    private FakeHubSpotServer? _hubspot;
+
+    public ConsoleApp(string environment = "Development", bool kestrel = false)
+    {
+        _environment = environment;
+        _kestrel = kestrel;
+        Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        Settings["HubSpot:AccessToken"] = "test-token";
+        Settings["HubSpot:AllowInsecureHttp"] = "true";
+        Settings["HubSpot:RequestTimeout"] = "00:05:00";
+        Settings["Workflows:RetryBaseDelay"] = "00:00:00.050";
+        Settings["Workflows:RetryMaxDelay"] = "00:00:00.200";
+        Settings["Workflows:MaxAttempts"] = "2";
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    internal FakeHubSpotServer HubSpot => _hubspot ?? throw new InvalidOperationException("Call StartAsync first.");
+
+    /// <summary>Where the Kestrel server listens (only with <c>kestrel: true</c>).</summary>
+    public Uri Address { get; private set; } = new("http://localhost/");
+
+    public async Task StartAsync()
+    {
+        _hubspot = await FakeHubSpotServer.StartAsync(Clock);
+        _hubspot.DefineProperties("deals", "approval_status", "approved_by", "approval_decided_at", "contract_term_months", "non_standard_terms", "deal_currency_code");
+        Settings["HubSpot:BaseUrl"] = _hubspot.BaseUrl.ToString();
+        if (_kestrel)
+        {
+            UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+            StartServer();
+            var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+            Address = new Uri(addresses.First());
+        }
+        else
+        {
+            _ = CreateClient();
+        }
+    }
+
+    /// <summary>A cookie-keeping client that does not follow redirects, so tests see the post-redirect-get.</summary>
+    public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseEnvironment(_environment);
+    }
+
+    protected override void ConfigureTestServices(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+
+    public async Task SetDealAsync(string id, Dictionary<string, string?> properties)
+    {
+        using var http = new HttpClient { BaseAddress = HubSpot.BaseUrl };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", HubSpot.AccessToken);
+        using var response = await http.PatchAsJsonAsync($"crm/v3/objects/deals/{id}", new { properties });
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>A Procurement Approval run for the deal, waiting on its approval (one sales-vp stage for deal 9003 at 40000 / 25 %).</summary>
+    public async Task<Run> PendingApprovalAsync(long dealId = 9003)
+    {
+        await SetDealAsync(dealId.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { ["amount"] = "40000", ["discount_percentage"] = "25" });
+        var now = Clock.GetUtcNow().UtcDateTime;
+        var run = new Run
+        {
+            Id = "run_" + Guid.NewGuid().ToString("N")[..20],
+            Workflow = WorkflowNames.ProcurementApproval,
+            Status = RunStatus.Pending,
+            SubjectType = "deal",
+            SubjectId = dealId,
+            PortalId = 62515,
+            CorrelationId = "test-" + Guid.NewGuid().ToString("N")[..8],
+            EventKey = "test",
+            RuleSetVersion = "test",
+            OccurredAt = now,
+            CreatedAt = now,
+            UpdatedAt = now,
+            TriggeredBy = "userId:77",
+        };
+        Service<IRunStore>().TryCreate(run);
+        Service<IRunStarter>().Start(run.Id);
+        await Eventually.TrueAsync(() => Run(run.Id).Status == RunStatus.Waiting && ApprovalFor(run.Id) is not null, () => $"run {run.Id} waiting for its approval (is {Run(run.Id).Status}: {Run(run.Id).StatusReason})");
+        return run;
+    }
+
+    public Run Run(string id) => Service<IRunStore>().Get(id)!;
+
+    public Approval? ApprovalFor(string runId) => Service<IApprovalStore>().Get(ApprovalService.IdForRun(runId));
+
+    public Task WaitForAsync(string runId, RunStatus status) =>
+        Eventually.TrueAsync(() => Run(runId).Status == status, () => $"run {runId} {status} (is {Run(runId).Status}: {Run(runId).StatusReason})");
+
+    public string? DealProperty(string id, string name) => (string?)HubSpot.Object("deals", id)["properties"]?[name];
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _hubspot?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+}
