@@ -89,6 +89,12 @@ public sealed class SlackEndpointTests
         await Send(slack, DmEvent("Ev0DMSAM001", "U0SAMNEW", "D0SAMDM", "runs", bot: false));
         await Send(slack, DmEvent("Ev0DMSTRANG", "U0NOBODY", "D0NOBODYDM", "pending", bot: false));
         await Send(slack, DmEvent("Ev0DMBOT001", null, "D0SAMDM", "Approval needed", bot: true));
+        // Wait for the outcome itself: "queue empty and nothing processing" is also true between fetch and start.
+        await Eventually.TrueAsync(() =>
+        {
+            slack.App.Clock.Advance(TimeSpan.FromMilliseconds(250));
+            return slack.Slack.Posts.Count >= 3;
+        }, () => $"three replies (have {slack.Slack.Posts.Count})");
         await JobsIdleAsync(slack);
 
         var reply = Assert.Single(slack.Slack.Posts, p => p.Channel == "C0APPROVALS");
