@@ -34,9 +34,13 @@ internal sealed partial class TeamsBot(
             case ActivityTypes.Message:
                 await HandleMessageAsync(activity, ct);
                 return null;
+            // An install sends both a conversationUpdate (bot in membersAdded) and an installationUpdate "add"
+            // (seen from Teams and the Agents Playground): both store the reference, only the first says welcome.
             case ActivityTypes.ConversationUpdate when activity.MembersAdded?.Any(m => m.Id == activity.Recipient?.Id) == true:
+                await HandleInstallAsync(activity, welcome: true, ct);
+                return null;
             case ActivityTypes.InstallationUpdate when activity.Action is "add" or "add-upgrade":
-                await HandleInstallAsync(activity, welcome: activity.Action != "add-upgrade", ct);
+                await HandleInstallAsync(activity, welcome: false, ct);
                 return null;
             default:
                 logger.LogDebug("Ignored Teams activity {ActivityId} of type {ActivityType}", activity.Id, activity.Type);

@@ -63,10 +63,19 @@ internal sealed class TeamsApp : IAsyncDisposable
         return await client.SendAsync(request);
     }
 
+    /// <summary>What Teams sends when Priya installs the app: a conversationUpdate (bot added) and an installationUpdate "add".</summary>
     public async Task InstallPriyaAsync()
     {
         using var response = await PostAsync(Activity("conversation-update-install.json"));
         response.EnsureSuccessStatusCode();
+        using var installation = await PostAsync(Activity("conversation-update-install.json", a =>
+        {
+            a["type"] = "installationUpdate";
+            a["action"] = "add";
+            a["id"] = "f:install-2";
+            a.Remove("membersAdded");
+        }));
+        installation.EnsureSuccessStatusCode();
     }
 
     /// <summary>A Procurement Approval run on deal 9003 that needs exactly one stage (sales-vp: Priya or James).</summary>
