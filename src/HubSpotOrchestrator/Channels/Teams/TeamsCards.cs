@@ -11,7 +11,7 @@ namespace HubSpotOrchestrator.Channels.Teams;
 /// current stage's approvers (protocols.md §2.6), so they get their own, current view with buttons on display.
 /// Only local lookups: this runs inside the invoke answer.
 /// </summary>
-public sealed class TeamsCards(ICardRenderer renderer, IApprovalStore approvals, IPeopleDirectory directory)
+internal sealed class TeamsCards(ICardRenderer renderer, IApprovalStore approvals, IPeopleDirectory directory)
 {
     // Adaptive Cards universal-action-model: refresh.userIds holds at most 5 users.
     private const int MaxRefreshUsers = 5;

@@ -4,7 +4,7 @@ using HubSpotOrchestrator.Integrations;
 namespace HubSpotOrchestrator.Channels.Teams;
 
 /// <summary>Maps the sender of an activity to a directory person: Entra object id, else Teams user id, else (optionally) the member's email.</summary>
-public sealed class TeamsPeople(IPeopleDirectory directory, TeamsConnectorClient connector, ILogger<TeamsPeople> logger)
+internal sealed class TeamsPeople(IPeopleDirectory directory, TeamsConnectorClient connector, ILogger<TeamsPeople> logger)
 {
     /// <summary>Directory lookups only; no network (the invoke path answers from this).</summary>
     public Person? FindLocal(ChannelAccount? from)
