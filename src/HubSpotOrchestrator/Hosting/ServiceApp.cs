@@ -42,6 +42,7 @@ internal static class ServiceApp
             .AddHubSpotCrm(builder.Configuration)
             .AddCards(builder.Configuration)
             .AddTeamsChannel(builder.Configuration)
+            .AddTeamsBot(builder.Configuration)
             .AddSlackChannel(builder.Configuration)
             .AddApprovals(builder.Configuration)
             .AddChatCore(builder.Configuration)
@@ -57,6 +58,7 @@ internal static class ServiceApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapWebhookEndpoints();
+        app.MapTeamsEndpoints();
         app.MapRunsApi();
         app.MapEventsApi();
         app.MapRulesApi();

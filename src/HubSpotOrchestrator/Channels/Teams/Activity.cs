@@ -48,6 +48,9 @@ public sealed record Activity
 
     public IReadOnlyList<ChannelAccount>? MembersRemoved { get; init; }
 
+    /// <summary><c>installationUpdate</c>: <c>add</c>, <c>remove</c>, <c>add-upgrade</c> or <c>remove-upgrade</c>.</summary>
+    public string? Action { get; init; }
+
     public bool IsInvoke => string.Equals(Type, ActivityTypes.Invoke, StringComparison.Ordinal);
 
     public bool IsMessage => string.Equals(Type, ActivityTypes.Message, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using HubSpotOrchestrator.Approvals;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
@@ -55,6 +56,29 @@ public static class TeamsSetup
             sp.GetRequiredService<ILogger<TeamsConnectorClient>>()));
         services.AddHostedService<TeamsStartupReport>();
         return services;
+    }
+
+    /// <summary>
+    /// The Teams bot on top of the protocol layer: the conversation reference store, the <c>/api/messages</c>
+    /// handler and the <c>teams</c> prompt channel. Needs AddTeamsChannel, AddStorage, AddApprovals, AddChatCore, AddCards.
+    /// </summary>
+    public static IServiceCollection AddTeamsBot(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton<IConversationReferenceStore, LiteConversationReferenceStore>();
+        services.TryAddSingleton<TeamsPeople>();
+        services.TryAddSingleton<TeamsCards>();
+        services.TryAddSingleton<TeamsBot>();
+        services.AddTransient<TeamsCardUpdateJob>();
+        services.AddSingleton<IPromptChannel, TeamsPromptChannel>();
+        return services;
+    }
+
+    /// <summary><c>POST /api/messages</c>, authenticated by the Bot Framework JWT (not by the API's auth).</summary>
+    public static IEndpointRouteBuilder MapTeamsEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/messages", TeamsEndpoints.HandleAsync).AllowAnonymous().WithTags("Teams");
+        return app;
     }
 }
 
