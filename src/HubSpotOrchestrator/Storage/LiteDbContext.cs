@@ -14,6 +14,9 @@ internal sealed class LiteDbContext : IDisposable
         var path = options.Value.DatabasePath;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var mapper = new BsonMapper { EnumAsInteger = false };
+
+        // Dispatch state lives in the request's InboxBatch (one small update per request, not one per event).
+        mapper.Entity<InboxEvent>().Ignore(x => x.DispatchedAt).Ignore(x => x.DispatchCount);
         Database = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper)
         {
             UtcDate = true,
@@ -26,6 +29,8 @@ internal sealed class LiteDbContext : IDisposable
     public object WriteLock { get; } = new();
 
     public ILiteCollection<InboxEvent> Inbox => Database.GetCollection<InboxEvent>("inbox");
+
+    public ILiteCollection<InboxBatch> InboxBatches => Database.GetCollection<InboxBatch>("inbox_batches");
 
     public ILiteCollection<QuarantinedEvent> Quarantine => Database.GetCollection<QuarantinedEvent>("quarantine");
 
@@ -61,6 +66,7 @@ internal sealed class LiteDbContext : IDisposable
         Inbox.EnsureIndex(x => x.Status);
         Inbox.EnsureIndex(x => x.ReceivedAt);
         Inbox.EnsureIndex(x => x.CorrelationId);
+        InboxBatches.EnsureIndex(x => x.RoutedAt);
         Quarantine.EnsureIndex(x => x.EventId);
         Quarantine.EnsureIndex(x => x.ReceivedAt);
         Runs.EnsureIndex(x => x.Status);

@@ -33,62 +33,124 @@ internal sealed class LiteInboxStore(LiteDbContext db) : IInboxStore
                 db.Quarantine.InsertBulk(quarantined);
             }
 
-            return new InboxWriteResult(accepted, duplicates, quarantined.Count);
+            string? batchId = null;
+            if (accepted.Count > 0)
+            {
+                var first = events.First(e => e.Id == accepted[0]);
+                batchId = first.BatchId;
+                var batch = db.InboxBatches.FindById(batchId) ?? new InboxBatch { Id = batchId, ReceivedAt = first.ReceivedAt };
+                batch.EventIds.AddRange(accepted);
+                db.InboxBatches.Upsert(batch);
+            }
+
+            return new InboxWriteResult(accepted, duplicates, quarantined.Count, batchId);
         });
     }
 
-    public InboxEvent? Find(string id) => db.Inbox.FindById(id);
+    public InboxEvent? Find(string id)
+    {
+        var e = db.Inbox.FindById(id);
+        if (e is not null)
+        {
+            WithDispatchState(e, db.InboxBatches.FindById(e.BatchId));
+        }
 
-    public IReadOnlyList<InboxEvent> FindByEventId(string eventId) => db.Inbox.Find(x => x.EventId == eventId).ToList();
+        return e;
+    }
+
+    public IReadOnlyList<InboxEvent> FindMany(IEnumerable<string> ids)
+    {
+        var batches = new Dictionary<string, InboxBatch?>(StringComparer.Ordinal);
+        var found = new List<InboxEvent>();
+        foreach (var id in ids)
+        {
+            if (db.Inbox.FindById(id) is not { } e)
+            {
+                continue;
+            }
+
+            if (!batches.TryGetValue(e.BatchId, out var batch))
+            {
+                batches[e.BatchId] = batch = db.InboxBatches.FindById(e.BatchId);
+            }
+
+            found.Add(WithDispatchState(e, batch));
+        }
+
+        return found;
+    }
+
+    public IReadOnlyList<InboxEvent> FindByEventId(string eventId) => FindMany(db.Inbox.Find(x => x.EventId == eventId).Select(x => x.Id).ToList());
 
     public IReadOnlyList<QuarantinedEvent> FindQuarantined(string? eventId = null, int limit = 100) =>
         eventId is null
             ? db.Quarantine.Query().OrderByDescending(x => x.ReceivedAt).Limit(limit).ToList()
             : db.Quarantine.Find(x => x.EventId == eventId, limit: limit).ToList();
 
-    public void MarkDispatched(IReadOnlyCollection<string> ids, DateTime at)
+    public void MarkDispatched(IReadOnlyCollection<string> batchIds, DateTime at)
     {
         db.InTransaction(() =>
         {
-            foreach (var id in ids)
+            foreach (var id in batchIds)
             {
-                var e = db.Inbox.FindById(id);
-                if (e is null)
+                if (db.InboxBatches.FindById(id) is not { } batch)
                 {
                     continue;
                 }
 
-                e.DispatchCount++;
-                e.DispatchedAt = at;
-                if (e.Status == InboxStatus.Received)
-                {
-                    e.Status = InboxStatus.Dispatched;
-                }
-
-                db.Inbox.Update(e);
+                batch.DispatchCount++;
+                batch.DispatchedAt = at;
+                db.InboxBatches.Update(batch);
             }
 
             return 0;
         });
     }
 
-    public IReadOnlyList<string> FindUnrouted(DateTime receivedBefore, DateTime dispatchedBefore, int limit)
+    public IReadOnlyList<LeftBehindBatch> FindLeftBehind(DateTime receivedBefore, DateTime dispatchedBefore, int limit)
     {
-        var received = db.Inbox.Query()
-            .Where(Query.EQ("Status", nameof(InboxStatus.Received)))
-            .Where(x => x.ReceivedAt < receivedBefore)
-            .OrderBy(x => x.ReceivedAt)
-            .Select(x => x.Id)
-            .Limit(limit)
+        // Open batches (not all routed yet) are the routing backlog: few documents, one per request.
+        var candidates = db.InboxBatches.Find(Query.EQ(nameof(InboxBatch.RoutedAt), BsonValue.Null))
+            .Where(b => b.DispatchedAt is null ? b.ReceivedAt < receivedBefore : b.DispatchedAt < dispatchedBefore)
+            .OrderBy(b => b.ReceivedAt)
             .ToList();
-        var stuck = db.Inbox.Query()
-            .Where(Query.EQ("Status", nameof(InboxStatus.Dispatched)))
-            .Where(x => x.DispatchedAt < dispatchedBefore)
-            .OrderBy(x => x.ReceivedAt)
-            .Select(x => x.Id)
-            .Limit(limit)
-            .ToList();
-        return [.. received.Concat(stuck).Take(limit)];
+        var due = new List<LeftBehindBatch>();
+        var complete = new List<(InboxBatch Batch, DateTime RoutedAt)>();
+        var total = 0;
+        foreach (var batch in candidates)
+        {
+            var events = batch.EventIds.Select(id => db.Inbox.FindById(id)).OfType<InboxEvent>().ToList();
+            var unrouted = events.Where(e => !IsDone(e.Status)).Select(e => e.Id).ToList();
+            if (unrouted.Count == 0)
+            {
+                complete.Add((batch, events.Max(e => e.RoutedAt) ?? dispatchedBefore));
+                continue;
+            }
+
+            if (total >= limit)
+            {
+                continue;
+            }
+
+            due.Add(new LeftBehindBatch(batch.Id, unrouted));
+            total += unrouted.Count;
+        }
+
+        if (complete.Count > 0)
+        {
+            db.InTransaction(() =>
+            {
+                foreach (var (batch, routedAt) in complete)
+                {
+                    batch.RoutedAt = routedAt;
+                    db.InboxBatches.Update(batch);
+                }
+
+                return 0;
+            });
+        }
+
+        return due;
     }
 
     public void MarkRouted(string id, string ruleSetVersion, IReadOnlyList<string> runIds, DateTime at) =>
@@ -108,6 +170,23 @@ internal sealed class LiteInboxStore(LiteDbContext db) : IInboxStore
             e.RuleSetVersion = ruleSetVersion;
             e.IgnoredReason = reason;
         });
+
+    private static bool IsDone(InboxStatus status) => status is InboxStatus.Routed or InboxStatus.Ignored;
+
+    private static InboxEvent WithDispatchState(InboxEvent e, InboxBatch? batch)
+    {
+        if (batch is not null)
+        {
+            e.DispatchedAt = batch.DispatchedAt;
+            e.DispatchCount = batch.DispatchCount;
+            if (e.Status == InboxStatus.Received && batch.DispatchedAt is not null)
+            {
+                e.Status = InboxStatus.Dispatched;
+            }
+        }
+
+        return e;
+    }
 
     private void Update(string id, Action<InboxEvent> change)
     {

@@ -26,7 +26,7 @@ internal sealed class RoutingJob(
     [AutomaticRetry(Attempts = 10)]
     public async Task RouteAsync(string[] inboxIds, CancellationToken ct)
     {
-        var events = inboxIds.Select(inbox.Find).OfType<InboxEvent>().OrderBy(e => e.OccurredAt).ToList();
+        var events = inbox.FindMany(inboxIds).OrderBy(e => e.OccurredAt).ToList();
         var set = rules.Current;
         foreach (var e in events)
         {

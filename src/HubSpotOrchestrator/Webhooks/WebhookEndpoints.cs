@@ -78,7 +78,7 @@ internal sealed class WebhookIngest(
             return TypedResults.Problem(title: "Inbox unavailable", detail: "The event store could not be written; retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        dispatcher.Dispatch(written.AcceptedIds);
+        dispatcher.Dispatch(written.BatchId ?? batchId, written.AcceptedIds);
         var source = workflowAction ? "workflow-action" : "webhooks-api";
         WebhookMetrics.EventsReceived.WithLabels(source).Inc(written.AcceptedIds.Count);
         WebhookMetrics.EventsDuplicate.Inc(written.DuplicateIds.Count);
