@@ -2,7 +2,7 @@ using LiteDB;
 
 namespace HubSpotOrchestrator.Storage;
 
-internal sealed class LiteInboxStore(LiteDbContext db) : IInboxStore
+internal sealed class LiteInboxStore(LiteDbContext db, IRunStore runs, IProjectionStore projections) : IInboxStore
 {
     public InboxWriteResult AcceptBatch(IReadOnlyList<InboxEvent> events, IReadOnlyList<QuarantinedEvent> quarantined)
     {
@@ -153,22 +153,56 @@ internal sealed class LiteInboxStore(LiteDbContext db) : IInboxStore
         return due;
     }
 
-    public void MarkRouted(string id, string ruleSetVersion, IReadOnlyList<string> runIds, DateTime at) =>
-        Update(id, e =>
+    public RoutingCommit CommitRouting(IReadOnlyList<RoutingOutcome> decisions, DateTime at) =>
+        db.InTransaction(() =>
         {
-            e.Status = InboxStatus.Routed;
-            e.RoutedAt = at;
-            e.RuleSetVersion = ruleSetVersion;
-            e.RunIds = [.. e.RunIds.Union(runIds)];
-        });
+            // The run and projection stores take the same (re-entrant) write lock on this thread, so their
+            // writes join this transaction.
+            var applied = new List<RoutingOutcome>(decisions.Count);
+            var created = new HashSet<string>(StringComparer.Ordinal);
+            var done = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var d in decisions)
+            {
+                var e = db.Inbox.FindById(d.InboxId);
+                if (e is null || IsDone(e.Status))
+                {
+                    continue;
+                }
 
-    public void MarkIgnored(string id, string ruleSetVersion, string reason, DateTime at) =>
-        Update(id, e =>
-        {
-            e.Status = InboxStatus.Ignored;
-            e.RoutedAt = at;
-            e.RuleSetVersion = ruleSetVersion;
-            e.IgnoredReason = reason;
+                if (d.DealStage is { } stage)
+                {
+                    projections.ObserveDealStage(stage.PortalId, stage.DealId, stage.Stage, stage.At);
+                }
+
+                foreach (var run in d.Runs)
+                {
+                    if (runs.TryCreate(run))
+                    {
+                        created.Add(run.Id);
+                    }
+                }
+
+                e.Status = d.IgnoredReason is null ? InboxStatus.Routed : InboxStatus.Ignored;
+                e.RoutedAt = at;
+                e.RuleSetVersion = d.RuleSetVersion;
+                e.IgnoredReason = d.IgnoredReason;
+                e.RunIds = [.. e.RunIds.Union(d.Runs.Select(r => r.Id))];
+                db.Inbox.Update(e);
+                applied.Add(d);
+                done.Add(d.InboxId);
+            }
+
+            foreach (var batchId in decisions.Select(d => d.BatchId).Distinct())
+            {
+                if (db.InboxBatches.FindById(batchId) is { RoutedAt: null } batch
+                    && batch.EventIds.All(id => done.Contains(id) || (db.Inbox.FindById(id) is { } other && IsDone(other.Status))))
+                {
+                    batch.RoutedAt = at;
+                    db.InboxBatches.Update(batch);
+                }
+            }
+
+            return new RoutingCommit(applied, created);
         });
 
     private static bool IsDone(InboxStatus status) => status is InboxStatus.Routed or InboxStatus.Ignored;
@@ -186,15 +220,5 @@ internal sealed class LiteInboxStore(LiteDbContext db) : IInboxStore
         }
 
         return e;
-    }
-
-    private void Update(string id, Action<InboxEvent> change)
-    {
-        lock (db.WriteLock)
-        {
-            var e = db.Inbox.FindById(id) ?? throw new InvalidOperationException($"Inbox event {id} does not exist.");
-            change(e);
-            db.Inbox.Update(e);
-        }
     }
 }

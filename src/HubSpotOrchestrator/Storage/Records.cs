@@ -80,6 +80,15 @@ public sealed class InboxBatch
 /// <summary>A batch the sweeper found left behind, with those of its events that are still unrouted.</summary>
 public sealed record LeftBehindBatch(string BatchId, IReadOnlyList<string> EventIds);
 
+/// <summary>A deal stage an event showed, at the time the event occurred.</summary>
+public sealed record DealStageSeen(long PortalId, long DealId, string Stage, DateTime At);
+
+/// <summary>What routing decided for one inbox event: ignored with a reason, or routed to these (new, Pending) runs.</summary>
+public sealed record RoutingOutcome(string InboxId, string BatchId, string RuleSetVersion, string? IgnoredReason, IReadOnlyList<Run> Runs, DealStageSeen? DealStage);
+
+/// <summary>The decisions a routing commit applied (events not already routed by someone else) and the runs it inserted.</summary>
+public sealed record RoutingCommit(IReadOnlyList<RoutingOutcome> Applied, IReadOnlySet<string> CreatedRunIds);
+
 /// <summary>BatchId is null when the request added no new event (all duplicates or quarantined).</summary>
 public sealed record InboxWriteResult(IReadOnlyList<string> AcceptedIds, IReadOnlyList<string> DuplicateIds, int Quarantined, string? BatchId = null);
 

@@ -29,9 +29,12 @@ public interface IInboxStore
     /// </summary>
     IReadOnlyList<LeftBehindBatch> FindLeftBehind(DateTime receivedBefore, DateTime dispatchedBefore, int limit);
 
-    void MarkRouted(string id, string ruleSetVersion, IReadOnlyList<string> runIds, DateTime at);
-
-    void MarkIgnored(string id, string ruleSetVersion, string reason, DateTime at);
+    /// <summary>
+    /// Applies a routing job's decisions in ONE transaction: deal stages seen, runs inserted (an existing run id is
+    /// kept, never duplicated), events marked Routed/Ignored, and batches whose events are all done closed. A
+    /// decision for an event that is already Routed/Ignored is skipped whole.
+    /// </summary>
+    RoutingCommit CommitRouting(IReadOnlyList<RoutingOutcome> decisions, DateTime at);
 }
 
 public interface IRunStore

@@ -108,12 +108,6 @@ public sealed class InboxRecoveryTests
         {
         }
 
-        public void MarkIgnored(string id, string ruleSetVersion, string reason, DateTime at)
-        {
-        }
-
-        public void MarkRouted(string id, string ruleSetVersion, IReadOnlyList<string> runIds, DateTime at)
-        {
-        }
+        public RoutingCommit CommitRouting(IReadOnlyList<RoutingOutcome> decisions, DateTime at) => throw new IOException("disk full");
     }
 }
