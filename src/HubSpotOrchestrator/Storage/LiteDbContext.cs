@@ -24,6 +24,9 @@ internal sealed class LiteDbContext : IDisposable
         EnsureCollections();
     }
 
+    /// <summary>Inbox indexes of earlier versions that nothing queries any more.</summary>
+    public static readonly string[] InboxIndexesDropped = ["Status", "ReceivedAt", "CorrelationId"];
+
     public LiteDatabase Database { get; }
 
     public object WriteLock { get; } = new();
@@ -62,10 +65,14 @@ internal sealed class LiteDbContext : IDisposable
 
     private void EnsureCollections()
     {
+        // The inbox is written 100 documents per request, so it keeps only the index a query needs
+        // (/api/events/{eventId}); the sweeper works from the open InboxBatches. Indexes of older files go.
         Inbox.EnsureIndex(x => x.EventId);
-        Inbox.EnsureIndex(x => x.Status);
-        Inbox.EnsureIndex(x => x.ReceivedAt);
-        Inbox.EnsureIndex(x => x.CorrelationId);
+        foreach (var unused in InboxIndexesDropped)
+        {
+            Inbox.DropIndex(unused);
+        }
+
         InboxBatches.EnsureIndex(x => x.RoutedAt);
         Quarantine.EnsureIndex(x => x.EventId);
         Quarantine.EnsureIndex(x => x.ReceivedAt);
