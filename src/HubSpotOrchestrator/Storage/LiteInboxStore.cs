@@ -6,11 +6,31 @@ internal sealed class LiteInboxStore(LiteDbContext db, IRunStore runs, IProjecti
 {
     public InboxWriteResult AcceptBatch(IReadOnlyList<InboxEvent> events, IReadOnlyList<QuarantinedEvent> quarantined)
     {
-        return db.InTransaction(() =>
+        try
         {
-            var accepted = new List<string>(events.Count);
-            var duplicates = new List<string>();
-            var inbox = db.Inbox;
+            // Most requests carry only new events: insert them blind, the primary key still refuses a known one.
+            // (A FindById per event goes through LiteDB's query pipeline and costs as much as the insert.)
+            return db.InTransaction(() => Write(events, quarantined, lookUpEach: false));
+        }
+        catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            // Some event is known: the attempt was rolled back whole; redo it counting the duplicates.
+            return db.InTransaction(() => Write(events, quarantined, lookUpEach: true));
+        }
+    }
+
+    private InboxWriteResult Write(IReadOnlyList<InboxEvent> events, IReadOnlyList<QuarantinedEvent> quarantined, bool lookUpEach)
+    {
+        var accepted = new List<string>(events.Count);
+        var duplicates = new List<string>();
+        var inbox = db.Inbox;
+        if (!lookUpEach)
+        {
+            inbox.Insert(events);
+            accepted.AddRange(events.Select(e => e.Id));
+        }
+        else
+        {
             foreach (var e in events)
             {
                 var existing = inbox.FindById(e.Id);
@@ -27,24 +47,24 @@ internal sealed class LiteInboxStore(LiteDbContext db, IRunStore runs, IProjecti
                     duplicates.Add(e.Id);
                 }
             }
+        }
 
-            if (quarantined.Count > 0)
-            {
-                db.Quarantine.InsertBulk(quarantined);
-            }
+        if (quarantined.Count > 0)
+        {
+            db.Quarantine.InsertBulk(quarantined);
+        }
 
-            string? batchId = null;
-            if (accepted.Count > 0)
-            {
-                var first = events.First(e => e.Id == accepted[0]);
-                batchId = first.BatchId;
-                var batch = db.InboxBatches.FindById(batchId) ?? new InboxBatch { Id = batchId, ReceivedAt = first.ReceivedAt };
-                batch.EventIds.AddRange(accepted);
-                db.InboxBatches.Upsert(batch);
-            }
+        string? batchId = null;
+        if (accepted.Count > 0)
+        {
+            var first = events.First(e => e.Id == accepted[0]);
+            batchId = first.BatchId;
+            var batch = db.InboxBatches.FindById(batchId) ?? new InboxBatch { Id = batchId, ReceivedAt = first.ReceivedAt };
+            batch.EventIds.AddRange(accepted);
+            db.InboxBatches.Upsert(batch);
+        }
 
-            return new InboxWriteResult(accepted, duplicates, quarantined.Count, batchId);
-        });
+        return new InboxWriteResult(accepted, duplicates, quarantined.Count, batchId);
     }
 
     public InboxEvent? Find(string id)
