@@ -9,7 +9,7 @@ namespace HubSpotOrchestrator.Benchmarks;
 /// <summary>
 /// The ceiling for ingest: the same InboxEvent documents (parsed from the fixture by the service's own parser),
 /// 100 per transaction, inserted straight into LiteDB with the service's settings (direct mode, same mapper,
-/// same inbox indexes) — no HTTP, no signature, no parse, no dedupe lookup, no dispatch.
+/// same inbox indexes, plus the one InboxBatch document the service writes per request) — no HTTP, no signature, no parse, no dedupe lookup, no dispatch.
 /// </summary>
 internal static class RawLiteDbCeiling
 {
@@ -25,10 +25,11 @@ internal static class RawLiteDbCeiling
                 UtcDate = true,
             };
             var inbox = db.GetCollection<InboxEvent>("inbox");
+            var batches = db.GetCollection<InboxBatch>("inbox_batches");
+
+            // The service's inbox index set (LiteDbContext): EventId on the events, RoutedAt on the batches.
             inbox.EnsureIndex(x => x.EventId);
-            inbox.EnsureIndex(x => x.Status);
-            inbox.EnsureIndex(x => x.ReceivedAt);
-            inbox.EnsureIndex(x => x.CorrelationId);
+            batches.EnsureIndex(x => x.RoutedAt);
 
             var nextId = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 10_000;
             long inserted = 0;
@@ -44,6 +45,7 @@ internal static class RawLiteDbCeiling
 
                 db.BeginTrans();
                 inserted += inbox.Insert(events);
+                batches.Insert(new InboxBatch { Id = "b-" + nextId.ToString(CultureInfo.InvariantCulture), EventIds = [.. events.Select(e => e.Id)], ReceivedAt = events[0].ReceivedAt });
                 db.Commit();
             }
 

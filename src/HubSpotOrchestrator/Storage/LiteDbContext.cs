@@ -5,7 +5,7 @@ namespace HubSpotOrchestrator.Storage;
 
 /// <summary>
 /// Owns the single LiteDB instance of the process. Direct connection mode: one writer at a time inside the
-/// process, which is why every multi-document write below runs under <see cref="WriteLock"/> on one thread.
+/// process, so every write goes through <see cref="Write{T}"/>, which runs it on one writer thread.
 /// </summary>
 internal sealed class LiteDbContext : IDisposable
 {
@@ -13,8 +13,11 @@ internal sealed class LiteDbContext : IDisposable
     {
         var path = options.Value.DatabasePath;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        // Store strings exactly as given: LiteDB's defaults would trim them and turn "" into null.
+// Store strings exactly as given: LiteDB's defaults would trim them and turn "" into null.
         var mapper = new BsonMapper { EnumAsInteger = false, TrimWhitespace = false, EmptyStringToNull = false };
+
+        // Dispatch state lives in the request's InboxBatch (one small update per request, not one per event).
+        mapper.Entity<InboxEvent>().Ignore(x => x.DispatchedAt).Ignore(x => x.DispatchCount);
         Database = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper)
         {
             UtcDate = true,
@@ -24,9 +27,14 @@ internal sealed class LiteDbContext : IDisposable
         _writer.Start();
     }
 
+    /// <summary>Inbox indexes of earlier versions that nothing queries any more.</summary>
+    public static readonly string[] InboxIndexesDropped = ["Status", "ReceivedAt", "CorrelationId"];
+
     public LiteDatabase Database { get; }
 
     public ILiteCollection<InboxEvent> Inbox => Database.GetCollection<InboxEvent>("inbox");
+
+    public ILiteCollection<InboxBatch> InboxBatches => Database.GetCollection<InboxBatch>("inbox_batches");
 
     public ILiteCollection<QuarantinedEvent> Quarantine => Database.GetCollection<QuarantinedEvent>("quarantine");
 
@@ -160,10 +168,15 @@ internal sealed class LiteDbContext : IDisposable
 
     private void EnsureCollections()
     {
+        // The inbox is written 100 documents per request, so it keeps only the index a query needs
+        // (/api/events/{eventId}); the sweeper works from the open InboxBatches. Indexes of older files go.
         Inbox.EnsureIndex(x => x.EventId);
-        Inbox.EnsureIndex(x => x.Status);
-        Inbox.EnsureIndex(x => x.ReceivedAt);
-        Inbox.EnsureIndex(x => x.CorrelationId);
+        foreach (var unused in InboxIndexesDropped)
+        {
+            Inbox.DropIndex(unused);
+        }
+
+        InboxBatches.EnsureIndex(x => x.RoutedAt);
         Quarantine.EnsureIndex(x => x.EventId);
         Quarantine.EnsureIndex(x => x.ReceivedAt);
         Runs.EnsureIndex(x => x.Status);

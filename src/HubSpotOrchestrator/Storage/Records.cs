@@ -35,7 +35,11 @@ public sealed class InboxEvent
     public int DuplicateCount { get; set; }
     public DateTime? LastDuplicateAt { get; set; }
     public InboxStatus Status { get; set; }
+
+    /// <summary>When the request (<see cref="BatchId"/>) this event arrived in was last handed to routing; filled from its <see cref="InboxBatch"/> on read, not stored per event.</summary>
     public DateTime? DispatchedAt { get; set; }
+
+    /// <summary>How often the event's request was dispatched (the sweeper re-dispatches left-behind ones); filled from its <see cref="InboxBatch"/> on read.</summary>
     public int DispatchCount { get; set; }
     public DateTime? RoutedAt { get; set; }
     public string? IgnoredReason { get; set; }
@@ -56,7 +60,37 @@ public sealed class QuarantinedEvent
     public string? EventId { get; set; }
 }
 
-public sealed record InboxWriteResult(IReadOnlyList<string> AcceptedIds, IReadOnlyList<string> DuplicateIds, int Quarantined);
+/// <summary>
+/// The events one webhook request added to the inbox, written in the same transaction as those events, so
+/// dispatch is tracked with one small document per request instead of an update of every event.
+/// </summary>
+public sealed class InboxBatch
+{
+    /// <summary>The request's batch id (the <see cref="InboxEvent.BatchId"/> of its events).</summary>
+    public string Id { get; set; } = "";
+    public List<string> EventIds { get; set; } = [];
+    public DateTime ReceivedAt { get; set; }
+    public DateTime? DispatchedAt { get; set; }
+    public int DispatchCount { get; set; }
+
+    /// <summary>When every event of the batch was routed or ignored; null while the sweeper must keep an eye on it.</summary>
+    public DateTime? RoutedAt { get; set; }
+}
+
+/// <summary>A batch the sweeper found left behind, with those of its events that are still unrouted.</summary>
+public sealed record LeftBehindBatch(string BatchId, IReadOnlyList<string> EventIds);
+
+/// <summary>A deal stage an event showed, at the time the event occurred.</summary>
+public sealed record DealStageSeen(long PortalId, long DealId, string Stage, DateTime At);
+
+/// <summary>What routing decided for one inbox event: ignored with a reason, or routed to these (new, Pending) runs.</summary>
+public sealed record RoutingOutcome(string InboxId, string BatchId, string RuleSetVersion, string? IgnoredReason, IReadOnlyList<Run> Runs, DealStageSeen? DealStage);
+
+/// <summary>The decisions a routing commit applied (events not already routed by someone else) and the runs it inserted.</summary>
+public sealed record RoutingCommit(IReadOnlyList<RoutingOutcome> Applied, IReadOnlySet<string> CreatedRunIds);
+
+/// <summary>BatchId is null when the request added no new event (all duplicates or quarantined).</summary>
+public sealed record InboxWriteResult(IReadOnlyList<string> AcceptedIds, IReadOnlyList<string> DuplicateIds, int Quarantined, string? BatchId = null);
 
 public enum RunStatus
 {

@@ -6,21 +6,21 @@ using Microsoft.Extensions.Options;
 namespace HubSpotOrchestrator.Webhooks;
 
 /// <summary>
-/// Hands stored events to routing. The webhook request only writes ids into this in-process queue; the pump
-/// turns them into Hangfire routing jobs in bulk. Anything lost here (a crash) is still in the inbox as
-/// Received, and the sweeper dispatches it again.
+/// Hands stored events to routing. The webhook request only writes its batch into this in-process queue; the
+/// pump turns batches into Hangfire routing jobs in bulk. Anything lost here (a crash) is still in the inbox as
+/// an undispatched batch, and the sweeper dispatches it again.
 /// </summary>
 internal sealed class EventDispatcher
 {
-    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<LeftBehindBatch> _queue = Channel.CreateUnbounded<LeftBehindBatch>(new UnboundedChannelOptions { SingleReader = true });
 
-    public ChannelReader<string> Reader => _queue.Reader;
+    public ChannelReader<LeftBehindBatch> Reader => _queue.Reader;
 
-    public void Dispatch(IReadOnlyList<string> inboxIds)
+    public void Dispatch(string batchId, IReadOnlyList<string> inboxIds)
     {
-        foreach (var id in inboxIds)
+        if (inboxIds.Count > 0)
         {
-            _queue.Writer.TryWrite(id);
+            _queue.Writer.TryWrite(new LeftBehindBatch(batchId, inboxIds));
         }
     }
 }
@@ -35,36 +35,43 @@ internal sealed class DispatchPump(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<string>(options.Value.MaxEventsPerJob);
+        var batches = new List<LeftBehindBatch>();
         while (await dispatcher.Reader.WaitToReadAsync(stoppingToken))
         {
-            batch.Clear();
-            while (batch.Count < options.Value.MaxEventsPerJob && dispatcher.Reader.TryRead(out var id))
+            batches.Clear();
+            var events = 0;
+
+            // Whole batches only, so a routing job can close the batches it routed.
+            while (events < options.Value.MaxEventsPerJob && dispatcher.Reader.TryRead(out var batch))
             {
-                batch.Add(id);
+                batches.Add(batch);
+                events += batch.EventIds.Count;
             }
 
             try
             {
-                Enqueue(jobs, inbox, batch, clock);
+                Enqueue(jobs, inbox, batches, clock);
             }
             catch (Exception ex)
             {
-                // The events stay Received in the inbox; the sweeper re-dispatches them.
-                logger.LogError(ex, "Could not enqueue routing for {EventCount} events; the inbox sweeper will retry them", batch.Count);
+                // The batches stay undispatched in the inbox; the sweeper re-dispatches them.
+                logger.LogError(ex, "Could not enqueue routing for {EventCount} events; the inbox sweeper will retry them", events);
             }
         }
     }
 
-    public static void Enqueue(IBackgroundJobClient jobs, IInboxStore inbox, IReadOnlyList<string> ids, TimeProvider clock)
+    public static void Enqueue(IBackgroundJobClient jobs, IInboxStore inbox, IReadOnlyList<LeftBehindBatch> batches, TimeProvider clock)
     {
-        var copy = ids.ToArray();
-        jobs.Enqueue<RoutingJob>(job => job.RouteAsync(copy, CancellationToken.None));
-        inbox.MarkDispatched(copy, clock.GetUtcNow().UtcDateTime);
+        var ids = batches.SelectMany(b => b.EventIds).ToArray();
+        jobs.Enqueue<RoutingJob>(job => job.RouteAsync(ids, CancellationToken.None));
+        inbox.MarkDispatched([.. batches.Select(b => b.BatchId)], clock.GetUtcNow().UtcDateTime);
     }
 }
 
-/// <summary>Recurring job: dispatches inbox events that were stored but never routed (e.g. a crash between store and enqueue).</summary>
+/// <summary>
+/// Recurring job: dispatches batches that were stored but never dispatched (e.g. a crash between store and
+/// enqueue) and the unrouted events of batches dispatched long ago (a lost or failed routing job).
+/// </summary>
 public sealed class InboxSweeper(IInboxStore inbox, IBackgroundJobClient jobs, IOptions<WebhookOptions> options, TimeProvider clock, ILogger<InboxSweeper> logger)
 {
     public const string RecurringJobId = "inbox-sweeper";
@@ -75,17 +82,32 @@ public sealed class InboxSweeper(IInboxStore inbox, IBackgroundJobClient jobs, I
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var o = options.Value;
-        var ids = inbox.FindUnrouted(now - o.RedispatchAfter, now - o.StuckAfter, 10 * o.MaxEventsPerJob);
-        foreach (var chunk in ids.Chunk(o.MaxEventsPerJob))
+        var due = inbox.FindLeftBehind(now - o.RedispatchAfter, now - o.StuckAfter, 10 * o.MaxEventsPerJob);
+        var chunk = new List<LeftBehindBatch>();
+        var inChunk = 0;
+        foreach (var batch in due)
+        {
+            chunk.Add(batch);
+            inChunk += batch.EventIds.Count;
+            if (inChunk >= o.MaxEventsPerJob)
+            {
+                DispatchPump.Enqueue(jobs, inbox, chunk, clock);
+                chunk.Clear();
+                inChunk = 0;
+            }
+        }
+
+        if (chunk.Count > 0)
         {
             DispatchPump.Enqueue(jobs, inbox, chunk, clock);
         }
 
-        if (ids.Count > 0)
+        var count = due.Sum(b => b.EventIds.Count);
+        if (count > 0)
         {
-            logger.LogWarning("Inbox sweeper re-dispatched {EventCount} events left behind", ids.Count);
+            logger.LogWarning("Inbox sweeper re-dispatched {EventCount} events of {BatchCount} batches left behind", count, due.Count);
         }
 
-        return Task.FromResult(ids.Count);
+        return Task.FromResult(count);
     }
 }

@@ -41,7 +41,20 @@ internal sealed class WebhookIngest(
         }
 
         var limit = options.Value.MaxBodyBytes;
-        var body = await ReadBodyAsync(request, limit, ct);
+        byte[]? body;
+        try
+        {
+            body = await ReadBodyAsync(request, limit, ct);
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException or IOException || (ex is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            // The client went away mid-body (or sent less than its Content-Length): nothing was stored, and
+            // HubSpot retries what it did not see acknowledged. Not a service fault, so no error and no stack trace.
+            logger.LogInformation("Webhook request body incomplete from {RemoteIp}: {Reason}", http.Connection.RemoteIpAddress, ex.Message);
+            WebhookMetrics.RequestsRejected.WithLabels("incomplete_body").Inc();
+            return TypedResults.Problem(title: "Incomplete request body", detail: "The request body ended before its declared length.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
         if (body is null)
         {
             return Reject("too_large", StatusCodes.Status413PayloadTooLarge, "Request body too large", $"The body exceeds {limit} bytes (Webhooks:MaxBodyBytes).");
@@ -78,7 +91,7 @@ internal sealed class WebhookIngest(
             return TypedResults.Problem(title: "Inbox unavailable", detail: "The event store could not be written; retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        dispatcher.Dispatch(written.AcceptedIds);
+        dispatcher.Dispatch(written.BatchId ?? batchId, written.AcceptedIds);
         var source = workflowAction ? "workflow-action" : "webhooks-api";
         WebhookMetrics.EventsReceived.WithLabels(source).Inc(written.AcceptedIds.Count);
         WebhookMetrics.EventsDuplicate.Inc(written.DuplicateIds.Count);

@@ -54,6 +54,9 @@ public sealed class ApiTests(OrchestratorFactory app) : IClassFixture<Orchestrat
         var run = await app.ApiClient().GetFromJsonAsync<JsonObject>($"/api/runs/{runId}");
         Assert.Equal("ProcurementApproval", run!["workflow"]!.GetValue<string>());
 
+        // Routing creates the run Pending; the workflow engine may already have moved it on (no HubSpot configured here).
+        Assert.Equal("hs-62515-77000102", run["correlationId"]!.GetValue<string>());
+
         var page = await app.ApiClient().GetFromJsonAsync<JsonObject>("/api/runs?workflow=ProcurementApproval&subject=deal:9002&pageSize=5");
         Assert.Contains(page!["items"]!.AsArray(), r => r!["id"]!.GetValue<string>() == runId);
     }

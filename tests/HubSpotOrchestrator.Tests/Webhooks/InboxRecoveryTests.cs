@@ -54,6 +54,28 @@ public sealed class InboxRecoveryTests
     }
 
     [Fact]
+    public async Task EventDispatchedLongAgoButNeverRouted_IsDispatchedAgainByTheSweeper()
+    {
+        using var app = new OrchestratorFactory();
+        _ = app.CreateClient();
+        var inbox = app.Service<IInboxStore>();
+
+        // The state a routing job lost after the pump dispatched the batch leaves behind.
+        var parsed = WebhookBatchParser.Parse(Fixtures.HubSpot("deal-contractsent-large"), "b-lost", DateTime.UtcNow.AddMinutes(-20), out _)!;
+        var written = inbox.AcceptBatch(parsed.Events, []);
+        inbox.MarkDispatched([written.BatchId!], DateTime.UtcNow.AddMinutes(-15));
+        var before = inbox.Find("62515:102")!;
+        Assert.Equal((InboxStatus.Dispatched, 1), (before.Status, before.DispatchCount));
+
+        var swept = await app.Service<InboxSweeper>().SweepAsync();
+
+        Assert.Equal(1, swept);
+        await Eventually.TrueAsync(() => inbox.Find("62515:102")?.Status == InboxStatus.Routed, "stuck event routed");
+        Assert.Equal(2, inbox.Find("62515:102")!.DispatchCount);
+        Assert.Equal(0, await app.Service<InboxSweeper>().SweepAsync());
+    }
+
+    [Fact]
     public async Task StoreUnavailable_Gets503WithRetryAfter()
     {
         using var app = new BrokenStoreFactory();
@@ -78,18 +100,14 @@ public sealed class InboxRecoveryTests
 
         public IReadOnlyList<QuarantinedEvent> FindQuarantined(string? eventId = null, int limit = 100) => [];
 
-        public IReadOnlyList<string> FindUnrouted(DateTime receivedBefore, DateTime dispatchedBefore, int limit) => [];
+        public IReadOnlyList<InboxEvent> FindMany(IEnumerable<string> ids) => [];
 
-        public void MarkDispatched(IReadOnlyCollection<string> ids, DateTime at)
+        public IReadOnlyList<LeftBehindBatch> FindLeftBehind(DateTime receivedBefore, DateTime dispatchedBefore, int limit) => [];
+
+        public void MarkDispatched(IReadOnlyCollection<string> batchIds, DateTime at)
         {
         }
 
-        public void MarkIgnored(string id, string ruleSetVersion, string reason, DateTime at)
-        {
-        }
-
-        public void MarkRouted(string id, string ruleSetVersion, IReadOnlyList<string> runIds, DateTime at)
-        {
-        }
+        public RoutingCommit CommitRouting(IReadOnlyList<RoutingOutcome> decisions, DateTime at) => throw new IOException("disk full");
     }
 }

@@ -153,6 +153,33 @@ public sealed class WebhookEndpointTests(OrchestratorFactory app) : IClassFixtur
     }
 
     [Fact]
+    public async Task BatchMixingKnownAndNewEvents_StoresOnlyTheNewOnesAndCountsTheKnownOnce()
+    {
+        var offset = NextOffset();
+        var client = app.CreateClient();
+        var events = new JsonArray(Event(offset + 1), Event(offset + 2));
+        using var first = await client.SendAsync(app.SignedRequest("/webhooks/hubspot", Encoding.UTF8.GetBytes(events.ToJsonString())));
+        var again = new JsonArray(Event(offset + 3), Event(offset + 2), Event(offset + 4));
+        using var second = await client.SendAsync(app.SignedRequest("/webhooks/hubspot", Encoding.UTF8.GetBytes(again.ToJsonString())));
+
+        var body = await second.Content.ReadFromJsonAsync<WebhookAccepted>();
+        Assert.Equal((2, 1), (body!.Accepted, body.Duplicates));
+        Assert.Equal(["accepted", "duplicate", "accepted"], body.Events.Select(e => e.Status));
+        var inbox = app.Service<IInboxStore>();
+        Assert.Equal(1, inbox.Find($"62515:{offset + 2}")!.DuplicateCount);
+        Assert.Equal(0, inbox.Find($"62515:{offset + 3}")!.DuplicateCount);
+        Assert.Single(inbox.FindByEventId((offset + 4).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.NotEqual(inbox.Find($"62515:{offset + 2}")!.BatchId, inbox.Find($"62515:{offset + 4}")!.BatchId);
+        Assert.Equal(inbox.Find($"62515:{offset + 3}")!.BatchId, inbox.Find($"62515:{offset + 4}")!.BatchId);
+
+        static JsonObject Event(long id) => new()
+        {
+            ["eventId"] = id, ["portalId"] = 62515, ["appId"] = 1160452, ["subscriptionType"] = "company.merge", ["objectId"] = 555,
+            ["occurredAt"] = 1764086500000, ["changeSource"] = "CRM_UI", ["sourceId"] = "userId:77",
+        };
+    }
+
+    [Fact]
     public async Task WorkflowActionRecord_LandsInTheSameInboxAndRoutesByAction()
     {
         var body = File.ReadAllBytes(TestPaths.Fixture("hubspot/crm-deal-9002.json"));
