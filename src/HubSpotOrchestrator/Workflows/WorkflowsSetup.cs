@@ -14,6 +14,10 @@ internal static class WorkflowsSetup
         services.AddSingleton<RunOperations>();
         services.AddSingleton<IRunStarter, RunScheduler>();
         services.AddTransient<RunExecutor>();
+        services.AddSingleton<RunDispatcher>();
+        services.AddHostedService<RunDispatchPump>();
+        services.AddTransient<RunSweeper>();
+        services.AddHostedService<RunSweeperStartup>();
         services.AddSingleton<IWorkflow, ProcurementApprovalWorkflow>();
         return services;
     }

@@ -172,6 +172,27 @@ public sealed class RunEngineTests
     }
 
     [Fact]
+    public async Task RunWhoseStartWasLostInACrash_IsStartedByTheRunSweeper()
+    {
+        using var app = new ProcurementApp();
+        await app.StartAsync();
+        await app.SetDealAsync("9003", new() { ["amount"] = "1000", ["discount_percentage"] = "5" });
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var run = new Run
+        {
+            Id = "run_lostinacrash0000001", Workflow = "ProcurementApproval", Status = RunStatus.Pending, SubjectType = "deal", SubjectId = 9003,
+            PortalId = 62515, CorrelationId = "test-lost", EventKey = "test", RuleSetVersion = "test", OccurredAt = now, CreatedAt = now, UpdatedAt = now,
+        };
+        app.Service<IRunStore>().TryCreate(run);
+
+        Assert.Equal(0, await app.Service<RunSweeper>().SweepAsync());
+        app.Clock.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal(1, await app.Service<RunSweeper>().SweepAsync());
+
+        await app.WaitForAsync(run.Id, RunStatus.Succeeded);
+    }
+
+    [Fact]
     public async Task PausedWorkflow_HoldsNewRunsUntilResumed()
     {
         using var app = new ProcurementApp();

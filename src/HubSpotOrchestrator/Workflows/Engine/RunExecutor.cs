@@ -21,6 +21,29 @@ internal sealed class RunExecutor(
     TimeProvider clock,
     ILogger<RunExecutor> logger)
 {
+    /// <summary>Executes a batch of runs, several at a time; runs already done or waiting are skipped, so a retry is harmless.</summary>
+    [AutomaticRetry(Attempts = 5)]
+    public async Task ExecuteManyAsync(string[] runIds, CancellationToken ct)
+    {
+        var failures = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        await Parallel.ForEachAsync(runIds, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct }, async (id, token) =>
+        {
+            try
+            {
+                await ExecuteAsync(id, token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Run {RunId} could not be executed; the batch will be retried", id);
+                failures.Add(ex);
+            }
+        });
+        if (!failures.IsEmpty)
+        {
+            throw new AggregateException($"{failures.Count} of {runIds.Length} runs failed to execute", failures);
+        }
+    }
+
     // Step retries are the engine's own (per step, with Retry-After); Hangfire retries only cover infrastructure faults.
     [AutomaticRetry(Attempts = 5)]
     public async Task ExecuteAsync(string runId, CancellationToken ct)

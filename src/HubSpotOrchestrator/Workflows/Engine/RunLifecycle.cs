@@ -1,4 +1,3 @@
-using Hangfire;
 using HubSpotOrchestrator.Storage;
 
 namespace HubSpotOrchestrator.Workflows.Engine;
@@ -8,7 +7,7 @@ internal sealed class RunLifecycle(
     IRunStore runs,
     IRunEngineStore store,
     WorkflowRegistry registry,
-    IBackgroundJobClient jobs,
+    RunDispatcher dispatcher,
     IAuditLog audit,
     IEnumerable<IRunObserver> observers,
     TimeProvider clock,
@@ -155,7 +154,7 @@ internal sealed class RunLifecycle(
         return record;
     }
 
-    public void Start(string runId) => jobs.Enqueue<RunExecutor>(x => x.ExecuteAsync(runId, CancellationToken.None));
+    public void Start(string runId) => dispatcher.Post(runId);
 
     private void StartNext(Run finished)
     {
