@@ -39,6 +39,8 @@ internal sealed class LiteAuditLog : IAuditLog
 {
     private const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
     private readonly LiteDbContext _db;
+    private (long Id, string Hash)? _head;
+    private long _headGeneration;
 
     public LiteAuditLog(LiteDbContext db)
     {
@@ -53,10 +55,17 @@ internal sealed class LiteAuditLog : IAuditLog
     {
         return _db.Write(() =>
         {
-            var last = Entries.Query().OrderByDescending(x => x.Id).FirstOrDefault();
+            // The chain head is cached on the writer thread (the only writer); a rollback may have undone it, so reload then.
+            if (_head is null || _headGeneration != _db.RollbackCount)
+            {
+                _head = Entries.Query().OrderByDescending(x => x.Id).FirstOrDefault() is { } stored ? (stored.Id, stored.Hash) : (0, Genesis);
+                _headGeneration = _db.RollbackCount;
+            }
+
+            var (lastId, lastHash) = _head.Value;
             var entry = new AuditEntry
             {
-                Id = (last?.Id ?? 0) + 1,
+                Id = lastId + 1,
                 // LiteDB keeps milliseconds; hash what will be read back.
                 At = new DateTime(at.Ticks - (at.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc),
                 Actor = actor,
@@ -67,10 +76,11 @@ internal sealed class LiteAuditLog : IAuditLog
                 CorrelationId = correlationId,
                 Outcome = outcome,
                 Details = details?.ToDictionary() ?? [],
-                PrevHash = last?.Hash ?? Genesis,
+                PrevHash = lastHash,
             };
             entry.Hash = ComputeHash(entry);
             Entries.Insert(entry);
+            _head = (entry.Id, entry.Hash);
             return entry;
         });
     }

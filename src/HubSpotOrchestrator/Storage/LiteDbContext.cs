@@ -70,6 +70,9 @@ internal sealed class LiteDbContext : IDisposable
         return 0;
     });
 
+    /// <summary>Rolled-back batches so far; a cache of committed state kept on the writer thread is stale when it changes.</summary>
+    public long RollbackCount { get; private set; }
+
     /// <summary>Runs <paramref name="write"/> as one LiteDB transaction: all of it is durable, or none of it.</summary>
     public T InTransaction<T>(Func<T> write) => Write(write);
 
@@ -114,6 +117,7 @@ internal sealed class LiteDbContext : IDisposable
         catch (Exception)
         {
             Database.Rollback();
+            RollbackCount++;
         }
 
         // One item failed: redo each alone so only that one fails (the items only touched the store, which rolled back).
@@ -129,6 +133,7 @@ internal sealed class LiteDbContext : IDisposable
             catch (Exception ex)
             {
                 Database.Rollback();
+                RollbackCount++;
                 item.Fail(ex);
             }
         }

@@ -39,6 +39,12 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
 
     public void ReleaseLease(string runId, string owner)
     {
+        // Only the owner releases, so a lease already cleared (e.g. with the run's final save) needs no write.
+        if (_db.Runs.FindById(runId)?.LeaseOwner != owner)
+        {
+            return;
+        }
+
         _db.Write(() =>
         {
             var run = _db.Runs.FindById(runId);
@@ -63,10 +69,15 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
         });
     }
 
-    public void Checkpoint(Run run, RunStep step) =>
+    public void Checkpoint(Run run, RunStep step, RunStep? next = null) =>
         _db.InTransaction(() =>
         {
             Steps.Upsert(step);
+            if (next is not null)
+            {
+                Steps.Upsert(next);
+            }
+
             _db.Runs.Update(run);
             return 0;
         });

@@ -14,8 +14,8 @@ public interface IRunEngineStore
 
     void SaveStep(RunStep step);
 
-    /// <summary>Saves a step and its run in one transaction: the checkpoint.</summary>
-    void Checkpoint(Run run, RunStep step);
+    /// <summary>Saves a step and its run in one transaction: the checkpoint (and, optionally, the next step as started).</summary>
+    void Checkpoint(Run run, RunStep step, RunStep? next = null);
 
     /// <summary>The runs of <paramref name="workflow"/> for one subject that are not Succeeded or Cancelled, oldest event first.</summary>
     IReadOnlyList<Run> OpenRunsForSubject(string workflow, long portalId, string subjectType, long subjectId);

@@ -97,7 +97,8 @@ public sealed class ChatCoreTests
         var run = app.StartRun(9003);
         await app.WaitForAsync(run.Id, RunStatus.Failed);
         var exception = Assert.Single(app.Service<IRunEngineStore>().Exceptions(ExceptionStatus.Open, run.Id, 10));
-        Assert.Contains(app.Service<IPromptStore>().ForRecipient("sam.patel", 10), p => p.Kind == PromptKind.Exception && p.ExceptionId == exception.Id);
+        // The ops prompt is raised right after the failure is checkpointed.
+        await Eventually.TrueAsync(() => app.Service<IPromptStore>().ForRecipient("sam.patel", 10).Any(p => p.Kind == PromptKind.Exception && p.ExceptionId == exception.Id), "exception prompt for ops");
         var card = app.Service<PromptCards>().ForException(exception);
         var data = new JsonObject { ["exceptionId"] = exception.Id, ["token"] = card.Data["token"]!.GetValue<string>(), ["suppliedValue"] = "2500" };
         var directory = app.Service<IPeopleDirectory>();

@@ -115,25 +115,32 @@ internal sealed class RunExecutor(
 
     private async Task AdvanceAsync(Run run, IWorkflow workflow, CancellationToken ct)
     {
+        RunStep? started = null;
         while (run.CurrentStep < workflow.Steps.Count)
         {
             var definition = workflow.Steps[run.CurrentStep];
             var now = clock.GetUtcNow().UtcDateTime;
-            var step = store.GetStep(run.Id, definition.Name)
-                ?? new RunStep { Id = $"{run.Id}:{definition.Name}", RunId = run.Id, Name = definition.Name, Index = run.CurrentStep };
-            if (step.Status is StepStatus.Succeeded or StepStatus.Skipped)
+            RunStep step;
+            if (started?.Name == definition.Name)
             {
-                run.CurrentStep++;
-                continue;
+                // Saved as started together with the previous step's checkpoint.
+                step = started;
+            }
+            else
+            {
+                step = store.GetStep(run.Id, definition.Name)
+                    ?? new RunStep { Id = $"{run.Id}:{definition.Name}", RunId = run.Id, Name = definition.Name, Index = run.CurrentStep };
+                if (step.Status is StepStatus.Succeeded or StepStatus.Skipped)
+                {
+                    run.CurrentStep++;
+                    continue;
+                }
+
+                MarkStarted(run, step, now);
+                store.Checkpoint(run, step);
             }
 
-            step.Status = StepStatus.Running;
-            step.Attempts++;
-            step.StartedAt ??= now;
-            run.Status = RunStatus.Running;
-            run.StatusReason = null;
-            run.UpdatedAt = now;
-            store.Checkpoint(run, step);
+            started = null;
 
             StepResult result;
             try
@@ -150,7 +157,7 @@ internal sealed class RunExecutor(
             switch (result)
             {
                 case StepResult.CompletedResult completed:
-                    Complete(run, step, completed.Output, now);
+                    started = Complete(run, step, completed.Output, now, workflow);
                     break;
                 case StepResult.WaitResult wait:
                     step.Status = StepStatus.Waiting;
@@ -164,7 +171,7 @@ internal sealed class RunExecutor(
                     lifecycle.RaiseException(run, step, fail.Kind, fail.Error, null, fail.SuggestedFix, fail.MissingValue);
                     return;
                 case StepResult.FinishResult finish:
-                    Complete(run, step, finish.Output, now);
+                    Complete(run, step, finish.Output, now, null);
                     foreach (var later in workflow.Steps.Skip(run.CurrentStep))
                     {
                         store.SaveStep(new RunStep
@@ -183,7 +190,8 @@ internal sealed class RunExecutor(
         await lifecycle.SucceedAsync(run, ct);
     }
 
-    private void Complete(Run run, RunStep step, string? output, DateTime now)
+    /// <summary>Checkpoints a completed step; the next step, if it has not run before, is saved as started in the same write.</summary>
+    private RunStep? Complete(Run run, RunStep step, string? output, DateTime now, IWorkflow? workflow)
     {
         step.Status = StepStatus.Succeeded;
         step.Output = output;
@@ -196,7 +204,29 @@ internal sealed class RunExecutor(
 
         run.CurrentStep++;
         run.UpdatedAt = now;
-        store.Checkpoint(run, step);
+        RunStep? next = null;
+        if (workflow is not null && run.CurrentStep < workflow.Steps.Count)
+        {
+            var name = workflow.Steps[run.CurrentStep].Name;
+            next = store.GetStep(run.Id, name) is null ? new RunStep { Id = $"{run.Id}:{name}", RunId = run.Id, Name = name, Index = run.CurrentStep } : null;
+            if (next is not null)
+            {
+                MarkStarted(run, next, now);
+            }
+        }
+
+        store.Checkpoint(run, step, next);
+        return next;
+    }
+
+    private static void MarkStarted(Run run, RunStep step, DateTime now)
+    {
+        step.Status = StepStatus.Running;
+        step.Attempts++;
+        step.StartedAt ??= now;
+        run.Status = RunStatus.Running;
+        run.StatusReason = null;
+        run.UpdatedAt = now;
     }
 
     private void HandleFailure(Run run, RunStep step, Exception ex)

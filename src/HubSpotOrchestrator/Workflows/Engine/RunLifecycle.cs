@@ -67,6 +67,8 @@ internal sealed class RunLifecycle(
         run.WaitingFor = null;
         run.CompletedAt = now;
         run.UpdatedAt = now;
+        run.LeaseOwner = null;
+        run.LeaseUntil = null;
         runs.Update(run);
         audit.Append(System, "run.succeeded", "run:" + run.Id, "succeeded", now, run.CorrelationId, details: new Dictionary<string, string> { ["workflow"] = run.Workflow });
         logger.LogInformation("Run {RunId} ({Workflow}) succeeded", run.Id, run.Workflow);

@@ -26,7 +26,7 @@ public sealed class WorkflowOptions
 
     /// <summary>Runs of one batch executed at the same time.</summary>
     [Range(1, 64)]
-    public int Parallelism { get; set; } = 8;
+    public int Parallelism { get; set; } = 16;
 
     /// <summary>A Pending run without progress for this long is started again by the run sweeper.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
