@@ -175,7 +175,10 @@ internal static class ChatBenchmark
         section.Add("… of which webhook sent → approval opened (Approval.CreatedAt)", new LatencyStats(toApproval).Summary());
         section.Add("… of which approval opened → card received", new LatencyStats(approvalToCard).Summary());
         section.Add("HubSpot requests served by the stand-in (this phase, incl. warm-up)", hubspot.Requests.ToString(CultureInfo.InvariantCulture));
-        section.Notes.Add($"Webhook sends started at most {(lateStarts.IsEmpty ? 0 : lateStarts.Max()):F1} ms after their scheduled time.");
+        section.Notes.Add($"Webhook sends started at most {(lateStarts.IsEmpty ? 0 : lateStarts.Max()):F1} ms after their scheduled time. "
+            + "The rate is bounded by the HubSpot client's default budget (HubSpot:RequestsPer10Seconds = 100): at 3 calls per run it admits "
+            + "≈ 3.3 Procurement Approval runs/s; above that, runs queue for the budget while holding Hangfire workers, which also delays "
+            + "unrelated card deliveries (try `HSO_CHAT_WEBHOOK_RATE=5`).");
     }
 
     private static Task<ServiceUnderTest> StartServiceAsync(ChatBotFramework bot, ChatHubSpot hubspot) => ServiceUnderTest.StartAsync(
