@@ -6,7 +6,7 @@ namespace HubSpotOrchestrator.Benchmarks;
 /// </summary>
 internal static class BenchmarkProgram
 {
-    private const string Usage = "usage: dotnet run -c Release --project tests/HubSpotOrchestrator.Benchmarks -- all | ingest | latency | routing | workflows [--out PATH]";
+    private const string Usage = "usage: dotnet run -c Release --project tests/HubSpotOrchestrator.Benchmarks -- all | ingest | latency | routing | workflows | chat [--out PATH]";
 
     public static async Task<int> Main(string[] args)
     {
@@ -24,8 +24,8 @@ internal static class BenchmarkProgram
             return 2;
         }
 
-        var selected = names.Contains("all") ? ["ingest", "latency", "routing", "workflows"] : names;
-        var unknown = selected.Except(["ingest", "latency", "routing", "workflows"]).ToList();
+        var selected = names.Contains("all") ? ["ingest", "latency", "routing", "workflows", "chat"] : names;
+        var unknown = selected.Except(["ingest", "latency", "routing", "workflows", "chat"]).ToList();
         if (unknown.Count > 0)
         {
             Console.Error.WriteLine($"unknown benchmark(s): {string.Join(", ", unknown)}");
@@ -46,6 +46,7 @@ internal static class BenchmarkProgram
                 "ingest" => await IngestBenchmark.RunAsync(Console.Out),
                 "latency" => await LatencyBenchmark.RunAsync(Console.Out),
                 "workflows" => await WorkflowBenchmark.RunAsync(Console.Out),
+                "chat" => await ChatBenchmark.RunAsync(Console.Out),
                 _ => await RoutingBenchmark.RunAsync(Console.Out),
             };
             report.Add(section);
