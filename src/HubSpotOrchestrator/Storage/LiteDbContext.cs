@@ -98,44 +98,48 @@ internal sealed class LiteDbContext : IDisposable
 
     private void CommitBatch(List<IWriteItem> batch)
     {
-        Database.BeginTrans();
-        try
-        {
-            foreach (var item in batch)
-            {
-                item.Run();
-            }
-
-            Database.Commit();
-            foreach (var item in batch)
-            {
-                item.Complete();
-            }
-
-            return;
-        }
-        catch (Exception)
-        {
-            Database.Rollback();
-            RollbackCount++;
-        }
-
-        // One item failed: redo each alone so only that one fails (the items only touched the store, which rolled back).
-        foreach (var item in batch)
+        var items = new List<IWriteItem>(batch);
+        while (items.Count > 0)
         {
             Database.BeginTrans();
-            try
+            var failed = -1;
+            Exception? error = null;
+            for (var i = 0; i < items.Count && failed < 0; i++)
             {
-                item.Run();
-                Database.Commit();
-                item.Complete();
+                try
+                {
+                    items[i].Run();
+                }
+                catch (Exception ex)
+                {
+                    failed = i;
+                    error = ex;
+                }
             }
-            catch (Exception ex)
+
+            if (failed < 0)
             {
-                Database.Rollback();
-                RollbackCount++;
-                item.Fail(ex);
+                try
+                {
+                    Database.Commit();
+                }
+                catch (Exception ex)
+                {
+                    Database.Rollback();
+                    RollbackCount++;
+                    items.ForEach(item => item.Fail(ex));
+                    return;
+                }
+
+                items.ForEach(item => item.Complete());
+                return;
             }
+
+            // Only the item that threw fails; the others (undone by the rollback) are run again without it.
+            Database.Rollback();
+            RollbackCount++;
+            items[failed].Fail(error!);
+            items.RemoveAt(failed);
         }
     }
 
@@ -190,7 +194,39 @@ internal sealed class LiteDbContext : IDisposable
         Runs.EnsureIndex(x => x.CreatedAt);
         Runs.EnsureIndex(x => x.CorrelationId);
         RuleSets.EnsureIndex(x => x.Version, unique: true);
+
+        // Every collection exists before anything runs concurrently: LiteDB 5 can fail a read with "page type must be
+        // collection page" (and then refuse every later operation) when it meets a collection another thread's open
+        // transaction is creating. Index names and expressions match the typed EnsureIndex calls of the stores.
+        foreach (var (collection, fields) in AllCollections)
+        {
+            var col = Database.GetCollection(collection);
+            if (fields.Length == 0 && !Database.CollectionExists(collection))
+            {
+                col.Insert(new BsonDocument { ["_id"] = "__created" });
+                col.Delete("__created");
+            }
+
+            foreach (var field in fields)
+            {
+                col.EnsureIndex(field, "$." + field);
+            }
+        }
     }
+
+    private static readonly (string Collection, string[] Fields)[] AllCollections =
+    [
+        ("deals", []),
+        ("workflow_controls", []),
+        ("health", []),
+        ("run_steps", ["RunId"]),
+        ("exceptions", ["Status", "RunId"]),
+        ("prompts", ["RecipientId", "ApprovalId"]),
+        ("approvals", ["Status", "DealId", "RunId"]),
+        ("audit", ["Subject"]),
+        ("slack_events", ["ReceivedAt"]),
+        ("teams_references", ["PersonId", "UserAadObjectId", "UserId", "ConversationId"]),
+    ];
 
     public void Dispose()
     {
