@@ -37,7 +37,7 @@ internal sealed class Report(MachineInfo machine)
         var sb = new StringBuilder();
         sb.AppendLine("# Benchmarks");
         sb.AppendLine();
-        sb.AppendLine("Written by `dotnet run -c Release --project tests/HubSpotOrchestrator.Benchmarks -- all` (or one of `ingest`, `latency`,");
+        sb.AppendLine("Written by `dotnet run -c Release --project tests/HubSpotOrchestrator.Benchmarks -- all` (or one of `ingest`, `latency`, `workflows`, `chat`,");
         sb.AppendLine("`routing`); every run overwrites this file. Loopback only; the real service (`ServiceApp.Build`) runs on Kestrel");
         sb.AppendLine("127.0.0.1 in the benchmark process, with a temp data folder (LiteDB + Hangfire SQLite) and the repository's `rules/`.");
         sb.AppendLine("**The load driver runs in the same process and shares the CPU with the service** (and with anything else running on the machine).");
