@@ -1,3 +1,4 @@
+using HubSpotOrchestrator.Hosting;
 using HubSpotOrchestrator.Storage;
 using Microsoft.Extensions.Options;
 
@@ -14,8 +15,7 @@ internal sealed class RuleSetProvider : IDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger<RuleSetProvider> _logger;
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
-    private FileSystemWatcher? _watcher;
-    private ITimer? _debounce;
+    private DebouncedFileWatcher? _watcher;
     private RuleSet? _current;
 
     public RuleSetProvider(IOptions<RulesOptions> options, IRuleSetStore store, TimeProvider clock, ILogger<RuleSetProvider> logger)
@@ -47,15 +47,7 @@ internal sealed class RuleSetProvider : IDisposable
 
         if (_options.WatchForChanges)
         {
-            _watcher = new FileSystemWatcher(Path.GetFullPath(_options.Path), "*.json")
-            {
-                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
-            };
-            _watcher.Changed += OnChanged;
-            _watcher.Created += OnChanged;
-            _watcher.Deleted += OnChanged;
-            _watcher.Renamed += OnChanged;
-            _watcher.EnableRaisingEvents = true;
+            _watcher = new DebouncedFileWatcher(Path.GetFullPath(_options.Path), "*.json", _options.ReloadDebounce, _clock, () => ReloadAsync(), _logger);
         }
     }
 
@@ -94,29 +86,9 @@ internal sealed class RuleSetProvider : IDisposable
         }
     }
 
-    private void OnChanged(object sender, FileSystemEventArgs e)
-    {
-        // Editors write files in several steps; reload once the burst settles.
-        _debounce?.Dispose();
-        _debounce = _clock.CreateTimer(_ => _ = ReloadInBackgroundAsync(), null, _options.ReloadDebounce, Timeout.InfiniteTimeSpan);
-    }
-
-    private async Task ReloadInBackgroundAsync()
-    {
-        try
-        {
-            await ReloadAsync();
-        }
-        catch (Exception ex)
-        {
-            _logger.LogError(ex, "Rule reload failed");
-        }
-    }
-
     public void Dispose()
     {
         _watcher?.Dispose();
-        _debounce?.Dispose();
         _reloadGate.Dispose();
     }
 }

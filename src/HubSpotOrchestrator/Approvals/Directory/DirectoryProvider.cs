@@ -1,3 +1,4 @@
+using HubSpotOrchestrator.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Approvals.Directory;
@@ -12,9 +13,7 @@ internal sealed class DirectoryProvider : IPeopleDirectory, IDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger<DirectoryProvider> _logger;
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
-    private readonly Lock _debounceLock = new();
-    private FileSystemWatcher? _watcher;
-    private ITimer? _debounce;
+    private DebouncedFileWatcher? _watcher;
     private DirectorySnapshot? _current;
     private IReadOnlyList<DirectoryError> _lastErrors = [];
 
@@ -74,15 +73,7 @@ internal sealed class DirectoryProvider : IPeopleDirectory, IDisposable
         if (_options.WatchForChanges)
         {
             var full = Path.GetFullPath(_options.Path);
-            _watcher = new FileSystemWatcher(Path.GetDirectoryName(full)!, Path.GetFileName(full))
-            {
-                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
-            };
-            _watcher.Changed += OnChanged;
-            _watcher.Created += OnChanged;
-            _watcher.Deleted += OnChanged;
-            _watcher.Renamed += OnChanged;
-            _watcher.EnableRaisingEvents = true;
+            _watcher = new DebouncedFileWatcher(Path.GetDirectoryName(full)!, Path.GetFileName(full), _options.ReloadDebounce, _clock, () => ReloadAsync(), _logger);
         }
     }
 
@@ -119,35 +110,9 @@ internal sealed class DirectoryProvider : IPeopleDirectory, IDisposable
         }
     }
 
-    private void OnChanged(object sender, FileSystemEventArgs e)
-    {
-        // Editors write files in several steps; reload once the burst settles.
-        lock (_debounceLock)
-        {
-            _debounce?.Dispose();
-            _debounce = _clock.CreateTimer(_ => _ = ReloadInBackgroundAsync(), null, _options.ReloadDebounce, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private async Task ReloadInBackgroundAsync()
-    {
-        try
-        {
-            await ReloadAsync();
-        }
-        catch (Exception ex)
-        {
-            _logger.LogError(ex, "People directory reload failed");
-        }
-    }
-
     public void Dispose()
     {
         _watcher?.Dispose();
-        lock (_debounceLock)
-        {
-            _debounce?.Dispose();
-        }
 
         _reloadGate.Dispose();
     }
