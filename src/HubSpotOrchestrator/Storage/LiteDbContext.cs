@@ -44,9 +44,6 @@ internal sealed class LiteDbContext : IDisposable
 
     public ILiteCollection<RuleSetRecord> RuleSets => Database.GetCollection<RuleSetRecord>("rule_sets");
 
-    /// <summary>Held by the writer thread while it commits; code that still locks it directly stays exclusive with it.</summary>
-    public object WriteLock { get; } = new();
-
     /// <summary>
     /// Runs <paramref name="write"/> (reads and writes that must be atomic) on the single writer thread and returns once
     /// it is committed. Writes that arrive together share one transaction and so one flush to disk (group commit): with
@@ -89,10 +86,7 @@ internal sealed class LiteDbContext : IDisposable
                 batch.Add(next);
             }
 
-            lock (WriteLock)
-            {
-                CommitBatch(batch);
-            }
+            CommitBatch(batch);
         }
     }
 

@@ -3,19 +3,30 @@ using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Storage;
 using HubSpotOrchestrator.Tests.Integrations.HubSpot;
 using HubSpotOrchestrator.Workflows;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HubSpotOrchestrator.Tests.Workflows;
 
-/// <summary>The whole service on a fake clock, its HubSpot client pointed at a stateful loopback HubSpot that counts calls.</summary>
-public sealed class ProcurementApp : OrchestratorFactory
+/// <summary>
+/// The whole service on a fake clock, its HubSpot client pointed at a stateful loopback HubSpot that counts calls;
+/// optionally in another environment (the console's sign-in needs Development) and on a real Kestrel for a browser.
+/// </summary>
+public class ProcurementApp : OrchestratorFactory
 {
+    private readonly string? _environment;
+    private readonly bool _kestrel;
     private FakeHubSpotServer? _hubspot;
 
-    public ProcurementApp(DateTimeOffset? start = null)
+    public ProcurementApp(DateTimeOffset? start = null, string? environment = null, bool kestrel = false)
     {
+        _environment = environment;
+        _kestrel = kestrel;
         Clock = new FakeTimeProvider(start ?? DateTimeOffset.UtcNow);
         Settings["HubSpot:AccessToken"] = "test-token";
         Settings["HubSpot:AllowInsecureHttp"] = "true";
@@ -29,12 +40,36 @@ public sealed class ProcurementApp : OrchestratorFactory
 
     internal FakeHubSpotServer HubSpot => _hubspot ?? throw new InvalidOperationException("Call StartAsync first.");
 
+    /// <summary>Where the Kestrel server listens (only with <c>kestrel: true</c>).</summary>
+    public Uri Address { get; private set; } = new("http://localhost/");
+
     public async Task StartAsync()
     {
         _hubspot = await FakeHubSpotServer.StartAsync(Clock);
         _hubspot.DefineProperties("deals", "approval_status", "approved_by", "approval_decided_at", "contract_term_months", "non_standard_terms", "deal_currency_code");
         Settings["HubSpot:BaseUrl"] = _hubspot.BaseUrl.ToString();
-        _ = CreateClient();
+        if (_kestrel)
+        {
+            UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+            StartServer();
+            Address = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }
+        else
+        {
+            _ = CreateClient();
+        }
+    }
+
+    /// <summary>A cookie-keeping client that does not follow redirects, so tests see the post-redirect-get.</summary>
+    public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        if (_environment is not null)
+        {
+            builder.UseEnvironment(_environment);
+        }
     }
 
     protected override void ConfigureTestServices(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
@@ -82,6 +117,17 @@ public sealed class ProcurementApp : OrchestratorFactory
 
     public Task WaitForApprovalAsync(string runId) =>
         Eventually.TrueAsync(() => Run(runId).Status == RunStatus.Waiting && ApprovalFor(runId) is not null, () => $"run {runId} waiting for its approval (is {Run(runId).Status}: {Run(runId).StatusReason})");
+
+    /// <summary>A Procurement Approval run for the deal, waiting on its approval (one sales-vp stage at 40000 / 25 %).</summary>
+    public async Task<Run> PendingApprovalAsync(long dealId = 9003)
+    {
+        await SetDealAsync(dealId.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { ["amount"] = "40000", ["discount_percentage"] = "25" });
+        var run = StartRun(dealId);
+        await WaitForApprovalAsync(run.Id);
+        return run;
+    }
+
+    public string? DealProperty(string id, string name) => (string?)HubSpot.Object("deals", id)["properties"]?[name];
 
     public DecisionOutcome Decide(string runId, string person, string verb = "approve", string? comment = null) =>
         Service<ApprovalService>().Decide(ApprovalService.IdForRun(runId), person, verb, comment, "test");

@@ -36,7 +36,7 @@ internal sealed class SlackEventLog
     {
         var now = _clock.GetUtcNow().UtcDateTime;
         var cutoff = now - Keep;
-        lock (_db.WriteLock)
+        return _db.Write(() =>
         {
             if (Events.FindById(eventId) is not null)
             {
@@ -47,15 +47,12 @@ internal sealed class SlackEventLog
             // Slack stops retrying after minutes; a day of ids is plenty and keeps the collection small.
             Events.DeleteMany(x => x.ReceivedAt < cutoff);
             return true;
-        }
+        });
     }
 
     /// <summary>Forgets an event whose work could not be queued, so Slack's retry is processed.</summary>
     public void Forget(string eventId)
     {
-        lock (_db.WriteLock)
-        {
-            Events.Delete(eventId);
-        }
+        _db.Write(() => Events.Delete(eventId));
     }
 }

@@ -63,12 +63,12 @@ internal sealed class LiteConversationReferenceStore : IConversationReferenceSto
             ChannelId = reference.ChannelId,
             UpdatedAt = _clock.GetUtcNow().UtcDateTime,
         };
-        lock (_db.WriteLock)
+        _db.Write(() =>
         {
             // A later activity without a directory match must not forget who the user was mapped to.
             document.PersonId ??= References.FindById(document.Id)?.PersonId;
             References.Upsert(document);
-        }
+        });
     }
 
     public ConversationReference? FindPersonal(Person person)
