@@ -12,6 +12,7 @@ namespace HubSpotOrchestrator.Hosting;
 public sealed class LocalKeys(IOptions<StorageOptions> storage)
 {
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, string> _cache = new(StringComparer.Ordinal);
 
     public const string ApiSigningKey = "api-signing.key";
     public const string LocalHubSpotSecret = "hubspot-local-client-secret";
@@ -20,31 +21,40 @@ public sealed class LocalKeys(IOptions<StorageOptions> storage)
     {
         lock (_gate)
         {
-            var folder = storage.Value.DataFolder;
-            Directory.CreateDirectory(folder);
-            var path = Path.Combine(folder, name);
-            if (File.Exists(path))
+            // Read once per process: these are asked for on every webhook, card and click.
+            if (_cache.TryGetValue(name, out var cached))
             {
-                var existing = File.ReadAllText(path).Trim();
-                if (existing.Length > 0)
-                {
-                    return existing;
-                }
+                return cached;
             }
 
-            var value = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
-            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var writer = new StreamWriter(path, System.Text.Encoding.ASCII, options))
-            {
-                writer.Write(value);
-            }
-
+            var value = ReadOrCreate(name, bytes);
+            _cache[name] = value;
             return value;
         }
+    }
+
+    private string ReadOrCreate(string name, int bytes)
+    {
+        var folder = storage.Value.DataFolder;
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, name);
+        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } existing)
+        {
+            return existing;
+        }
+
+        var value = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(path, System.Text.Encoding.ASCII, options))
+        {
+            writer.Write(value);
+        }
+
+        return value;
     }
 }
