@@ -1,6 +1,6 @@
 namespace HubSpotOrchestrator.Tests;
 
-/// <summary>Locates the repository and the shared fixtures from wherever the test runner starts.</summary>
+/// <summary>Locates the repository and the test fixtures (kept in the repository) from wherever the test runner starts.</summary>
 internal static class TestPaths
 {
     private static readonly Lazy<string> Root = new(() =>
@@ -16,10 +16,8 @@ internal static class TestPaths
 
     public static string RepoRoot => Root.Value;
 
-    /// <summary>The shared folder lies beside the repository (../shared).</summary>
-    public static string Shared => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared"));
-
-    public static string Fixture(string relative) => Path.Combine(Shared, "fixtures", relative);
+    /// <summary>Sample payloads and signature vectors, under tests/HubSpotOrchestrator.Tests/Fixtures.</summary>
+    public static string Fixture(string relative) => Path.Combine(RepoRoot, "tests", "HubSpotOrchestrator.Tests", "Fixtures", relative);
 
     public static string Rules => Path.Combine(RepoRoot, "rules");
 
