@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Storage;
 using HubSpotOrchestrator.Workflows;
 using HubSpotOrchestrator.Workflows.Engine;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Webhooks;
 
 namespace HubSpotOrchestrator.Benchmarks;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using HubSpotOrchestrator.Routing;
 using HubSpotOrchestrator.Rules;
 using HubSpotOrchestrator.Webhooks;
 using RulesEngine.Models;

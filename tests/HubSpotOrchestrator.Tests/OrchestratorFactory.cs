@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using HubSpotOrchestrator.Hosting;
+using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Webhooks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -1,7 +1,9 @@
 using Hangfire;
-using HubSpotOrchestrator.Approvals.Directory;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Audit;
+using HubSpotOrchestrator.Channels;
+using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Workflows.Engine;
+using HubSpotOrchestrator.Workflows.Procurement;
 
 namespace HubSpotOrchestrator.Approvals;
 

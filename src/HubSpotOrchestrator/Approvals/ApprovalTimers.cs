@@ -1,4 +1,6 @@
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Audit;
+using HubSpotOrchestrator.Channels;
+using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Approvals;

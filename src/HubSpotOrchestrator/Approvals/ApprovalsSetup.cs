@@ -1,4 +1,6 @@
+using HubSpotOrchestrator.Channels;
 using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Workflows.Procurement;
 
 namespace HubSpotOrchestrator.Approvals;
 

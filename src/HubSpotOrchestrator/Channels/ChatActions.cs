@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Approvals.Directory;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Audit;
+using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Channels;

@@ -1,3 +1,11 @@
+using HubSpotOrchestrator.Audit;
+using HubSpotOrchestrator.Cards;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Rules;
+using HubSpotOrchestrator.Shared;
+using HubSpotOrchestrator.Webhooks;
+using HubSpotOrchestrator.Workflows.Engine;
+
 namespace HubSpotOrchestrator.Hosting;
 
 /// <summary>One executable, several verbs: <c>serve</c> (default) and the operator tools.</summary>
@@ -41,7 +49,7 @@ internal static class Cli
                 "token" => TokenCommand.Run(args[1..], stdout, stderr),
                 "simulate" => await Webhooks.SimulateCommand.RunAsync(args[1..], stdout, stderr),
                 "cards" => await Cards.CardsCommand.RunAsync(args[1..], stdout, stderr),
-                "directory" => await Approvals.Directory.DirectoryCommand.RunAsync(args[1..], stdout, stderr),
+                "directory" => await People.DirectoryCommand.RunAsync(args[1..], stdout, stderr),
                 "audit" => await AuditCommand.RunAsync(args[1..], stdout, stderr),
                 "replay" => await ReplayCommand.RunAsync(args[1..], stdout, stderr),
                 "help" or "--help" or "-h" => Help(stdout),
@@ -75,6 +83,3 @@ internal static class Cli
         return 2;
     }
 }
-
-/// <summary>A usage or input error of a CLI verb: printed as "error: …" with exit code 2.</summary>
-internal sealed class CliException(string message) : Exception(message);

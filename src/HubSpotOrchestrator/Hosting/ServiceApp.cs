@@ -2,17 +2,17 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Configuration.Json;
 using HubSpotOrchestrator.Api;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Approvals.Directory;
 using HubSpotOrchestrator.Cards;
 using HubSpotOrchestrator.Channels;
 using HubSpotOrchestrator.Channels.Console;
 using HubSpotOrchestrator.Channels.Slack;
 using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Integrations.HubSpot;
-using HubSpotOrchestrator.Workflows;
+using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Rules;
 using HubSpotOrchestrator.Storage;
 using HubSpotOrchestrator.Webhooks;
+using HubSpotOrchestrator.Workflows;
 
 namespace HubSpotOrchestrator.Hosting;
 

@@ -1,5 +1,4 @@
-using HubSpotOrchestrator.Hosting;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Shared;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Rules;

@@ -1,5 +1,7 @@
 using HubSpotOrchestrator.Approvals;
+using HubSpotOrchestrator.Routing;
 using HubSpotOrchestrator.Workflows;
+using HubSpotOrchestrator.Workflows.Procurement;
 using RulesEngine.Models;
 
 namespace HubSpotOrchestrator.Rules;

@@ -1,5 +1,6 @@
 using HubSpotOrchestrator.Hosting;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Routing;
+using HubSpotOrchestrator.Shared;
 using HubSpotOrchestrator.Webhooks;
 
 namespace HubSpotOrchestrator.Rules;

@@ -1,3 +1,5 @@
+using HubSpotOrchestrator.Routing;
+
 namespace HubSpotOrchestrator.Rules;
 
 internal static class RulesSetup

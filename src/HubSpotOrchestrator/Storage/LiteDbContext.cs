@@ -1,5 +1,9 @@
 using LiteDB;
 using Microsoft.Extensions.Options;
+using HubSpotOrchestrator.Routing;
+using HubSpotOrchestrator.Rules;
+using HubSpotOrchestrator.Webhooks;
+using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Storage;
 

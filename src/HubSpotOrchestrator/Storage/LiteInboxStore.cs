@@ -1,4 +1,7 @@
 using LiteDB;
+using HubSpotOrchestrator.Routing;
+using HubSpotOrchestrator.Webhooks;
+using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Storage;
 

@@ -1,3 +1,10 @@
+using HubSpotOrchestrator.Audit;
+using HubSpotOrchestrator.Routing;
+using HubSpotOrchestrator.Rules;
+using HubSpotOrchestrator.Shared;
+using HubSpotOrchestrator.Webhooks;
+using HubSpotOrchestrator.Workflows.Engine;
+
 namespace HubSpotOrchestrator.Storage;
 
 public static class StorageSetup

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Hangfire;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Routing;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Webhooks;

@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Hosting;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Shared;
 using HubSpotOrchestrator.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
+using HubSpotOrchestrator.Routing;
 
 namespace HubSpotOrchestrator.Webhooks;
 

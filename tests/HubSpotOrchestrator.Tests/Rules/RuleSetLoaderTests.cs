@@ -1,3 +1,4 @@
+using HubSpotOrchestrator.Routing;
 using HubSpotOrchestrator.Rules;
 using HubSpotOrchestrator.Webhooks;
 

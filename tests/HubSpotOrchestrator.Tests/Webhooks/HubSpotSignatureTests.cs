@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using HubSpotOrchestrator.Hosting;
+using HubSpotOrchestrator.Shared;
 using HubSpotOrchestrator.Storage;
 using HubSpotOrchestrator.Webhooks;
 using Microsoft.AspNetCore.Http;

@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Storage;
 using HubSpotOrchestrator.Tests.Integrations.HubSpot;
 using HubSpotOrchestrator.Workflows;
+using HubSpotOrchestrator.Workflows.Engine;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

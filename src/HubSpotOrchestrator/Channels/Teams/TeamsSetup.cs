@@ -1,4 +1,4 @@
-using HubSpotOrchestrator.Approvals;
+using HubSpotOrchestrator.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;

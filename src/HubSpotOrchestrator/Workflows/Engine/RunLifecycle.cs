@@ -1,4 +1,4 @@
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Audit;
 
 namespace HubSpotOrchestrator.Workflows.Engine;
 

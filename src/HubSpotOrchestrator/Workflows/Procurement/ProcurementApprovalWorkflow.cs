@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Net;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Approvals.Directory;
+using HubSpotOrchestrator.Audit;
+using HubSpotOrchestrator.Channels;
 using HubSpotOrchestrator.Integrations;
 using HubSpotOrchestrator.Integrations.HubSpot;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Workflows.Engine;
 using Microsoft.Extensions.Options;
 

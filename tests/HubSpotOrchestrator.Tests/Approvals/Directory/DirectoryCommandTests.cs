@@ -1,4 +1,4 @@
-using HubSpotOrchestrator.Approvals.Directory;
+using HubSpotOrchestrator.People;
 using static HubSpotOrchestrator.Tests.Approvals.Directory.DirectoryJson;
 
 namespace HubSpotOrchestrator.Tests.Approvals.Directory;

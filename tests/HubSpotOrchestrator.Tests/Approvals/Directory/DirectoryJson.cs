@@ -1,5 +1,5 @@
 using System.Text;
-using HubSpotOrchestrator.Approvals.Directory;
+using HubSpotOrchestrator.People;
 
 namespace HubSpotOrchestrator.Tests.Approvals.Directory;
 

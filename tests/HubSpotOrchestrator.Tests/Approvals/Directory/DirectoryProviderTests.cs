@@ -1,4 +1,4 @@
-using HubSpotOrchestrator.Approvals.Directory;
+using HubSpotOrchestrator.People;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

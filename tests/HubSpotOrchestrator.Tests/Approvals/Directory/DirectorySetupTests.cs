@@ -1,4 +1,4 @@
-using HubSpotOrchestrator.Approvals.Directory;
+using HubSpotOrchestrator.People;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

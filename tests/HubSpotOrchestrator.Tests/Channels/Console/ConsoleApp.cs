@@ -1,5 +1,6 @@
 using HubSpotOrchestrator.Tests.Workflows;
 
+
 namespace HubSpotOrchestrator.Tests.Channels.Console;
 
 /// <summary>The procurement test service in Development (the console's sign-in needs it), optionally on Kestrel for a browser.</summary>

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using HubSpotOrchestrator.Tests.Channels.Teams;
 using Microsoft.AspNetCore.Http;
+using HubSpotOrchestrator.Tests.Channels.Teams;
 
 namespace HubSpotOrchestrator.Tests.Channels.Slack;
 

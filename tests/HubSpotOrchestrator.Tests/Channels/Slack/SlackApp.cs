@@ -3,8 +3,8 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using HubSpotOrchestrator.Storage;
 using HubSpotOrchestrator.Tests.Workflows;
+using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Tests.Channels.Slack;
 

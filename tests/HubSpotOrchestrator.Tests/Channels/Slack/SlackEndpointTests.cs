@@ -2,8 +2,9 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Hangfire;
 using HubSpotOrchestrator.Approvals;
+using HubSpotOrchestrator.Audit;
+using HubSpotOrchestrator.Channels;
 using HubSpotOrchestrator.Channels.Slack;
-using HubSpotOrchestrator.Storage;
 
 namespace HubSpotOrchestrator.Tests.Channels.Slack;
 

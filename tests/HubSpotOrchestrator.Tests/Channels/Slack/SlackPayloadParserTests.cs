@@ -1,3 +1,4 @@
+using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Channels.Slack;
 
 namespace HubSpotOrchestrator.Tests.Channels.Slack;

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Channels.Slack;
+using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Integrations;
 using HubSpotOrchestrator.Tests.Channels.Teams;
 using Microsoft.AspNetCore.Http;

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Tests.Channels.Teams;
 

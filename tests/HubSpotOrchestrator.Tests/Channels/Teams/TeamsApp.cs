@@ -2,8 +2,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
+using HubSpotOrchestrator.Channels;
+using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Tests.Workflows;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Tests.Channels.Teams;
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using HubSpotOrchestrator.Approvals.Directory;
 using HubSpotOrchestrator.Channels.Teams;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Tests.Channels.Teams;
 

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Approvals.Directory;
+using HubSpotOrchestrator.Audit;
+using HubSpotOrchestrator.Channels;
 using HubSpotOrchestrator.Channels.Teams;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Tests.Workflows;
 
 namespace HubSpotOrchestrator.Tests.Channels.Teams;
