@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Audit;

@@ -1,4 +1,5 @@
 using Hangfire;
+using HubSpotOrchestrator.Approvals;
 
 namespace HubSpotOrchestrator.Channels;
 
@@ -65,6 +66,7 @@ public sealed class PromptDispatcher(IPromptStore store, IBackgroundJobClient jo
 {
     public void Raise(Prompt prompt)
     {
+        using var scope = logger.BeginScope("CorrelationId:{CorrelationId}", prompt.CorrelationId);
         prompt.CreatedAt = clock.GetUtcNow().UtcDateTime;
         if (store.TryAdd(prompt))
         {
@@ -85,6 +87,8 @@ public sealed class PromptDeliveryJob(IPromptStore store, IEnumerable<IPromptCha
             return;
         }
 
+        // Channel clients log inside this scope too, so every line of a delivery names the run's correlation id.
+        using var scope = logger.BeginScope("CorrelationId:{CorrelationId}", prompt.CorrelationId);
         var enabled = channels.Where(c => c.Enabled).ToList();
         if (enabled.Count == 0)
         {

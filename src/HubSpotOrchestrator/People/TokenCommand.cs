@@ -1,6 +1,4 @@
-using HubSpotOrchestrator.Hosting;
 using HubSpotOrchestrator.Shared;
-using HubSpotOrchestrator.Storage;
 using HubSpotOrchestrator.Workflows.Engine;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +13,7 @@ internal static class TokenCommand
         var user = cli.Get("user") ?? throw new CliException("token needs --user NAME (e.g. --user alice@example.com).");
         var roles = (cli.Get("roles") ?? Roles.Viewer).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var lifetime = ParseLifetime(cli.Get("lifetime") ?? "8h");
-        var configuration = Cli.LoadConfiguration(args);
+        var configuration = ServiceConfiguration.Load(args);
         if (!string.IsNullOrEmpty(configuration["Auth:Authority"]))
         {
             stderr.WriteLine("warning: Auth:Authority is set, so the service accepts tokens from that authority only; this token will be refused.");

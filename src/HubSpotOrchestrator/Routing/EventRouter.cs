@@ -15,7 +15,7 @@ internal sealed class EventRouter(RuleSetProvider rules)
 
     public static async Task<RoutingDecision> RouteAsync(RuleSet set, RoutingInput input, CancellationToken ct = default)
     {
-        var results = await set.Engine.ExecuteAllRulesAsync(RuleWorkflowCatalog.Routing, [new RuleParameter("e", input)], ct);
+        var results = await set.Engine.ExecuteAllRulesAsync(RoutingRules.WorkflowName, [new RuleParameter("e", input)], ct);
         List<RoutedWorkflow>? matched = null;
         foreach (var result in results)
         {
@@ -24,7 +24,7 @@ internal sealed class EventRouter(RuleSetProvider rules)
                 continue;
             }
 
-            var workflow = RuleWorkflowCatalog.TargetWorkflow(result.Rule)!;
+            var workflow = RoutingRules.TargetWorkflow(result.Rule)!;
             matched ??= [];
             if (!matched.Exists(m => m.Workflow == workflow))
             {

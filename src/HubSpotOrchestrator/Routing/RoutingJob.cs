@@ -17,15 +17,15 @@ namespace HubSpotOrchestrator.Routing;
 /// </summary>
 internal sealed class RoutingJob(
     IInboxStore inbox,
+    IRoutingStore routing,
     IProjectionStore projections,
     RuleSetProvider rules,
     IEnumerable<IRunStarter> starters,
     IOptions<RulesOptions> rulesOptions,
     IConfiguration configuration,
     TimeProvider clock,
-    ILogger<RoutingJob> logger)
+    ILogger<RoutingJob> logger) : IInboxRouter
 {
-    [AutomaticRetry(Attempts = 10)]
     public async Task RouteAsync(string[] inboxIds, CancellationToken ct)
     {
         var events = inbox.FindMany(inboxIds).Where(e => e.Status is not (InboxStatus.Routed or InboxStatus.Ignored)).OrderBy(e => e.OccurredAt).ToList();
@@ -46,7 +46,7 @@ internal sealed class RoutingJob(
             decisions.Add(await DecideAsync(e, set, stages, now, ct));
         }
 
-        var commit = inbox.CommitRouting(decisions, now);
+        var commit = routing.CommitRouting(decisions, now);
         var byId = events.ToDictionary(e => e.Id, StringComparer.Ordinal);
         foreach (var d in commit.Applied)
         {

@@ -1,4 +1,3 @@
-using HubSpotOrchestrator.Routing;
 
 namespace HubSpotOrchestrator.Rules;
 
@@ -8,7 +7,7 @@ internal static class RulesSetup
     {
         services.AddOptions<RulesOptions>().Bind(configuration.GetSection(RulesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RuleSetProvider>();
-        services.AddSingleton<EventRouter>();
+        services.AddSingleton<RuleWorkflowCatalog>();
         services.AddHostedService<RulesStartup>();
         return services;
     }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using HubSpotOrchestrator.Storage;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Shared;

@@ -21,13 +21,13 @@ internal sealed class LiteConversationReferenceStore : IConversationReferenceSto
         References.EnsureIndex(x => x.ConversationId);
     }
 
-    private ILiteCollection<StoredConversationReference> References => _db.Database.GetCollection<StoredConversationReference>("teams_references");
+    private ILiteCollection<Document> References => _db.Database.GetCollection<Document>("teams_references");
 
     public void Save(ConversationReference reference, string? personId)
     {
         ArgumentNullException.ThrowIfNull(reference);
         var user = reference.UserAadObjectId ?? reference.UserId ?? "bot";
-        var document = new StoredConversationReference
+        var document = new Document
         {
             Id = user + "|" + reference.ConversationId,
             PersonId = personId,
@@ -84,7 +84,7 @@ internal sealed class LiteConversationReferenceStore : IConversationReferenceSto
     public ConversationReference? Latest() =>
         Trusted(References.FindAll().Where(r => !string.IsNullOrEmpty(r.TenantId)).OrderByDescending(r => r.UpdatedAt).FirstOrDefault());
 
-    private ConversationReference? Trusted(StoredConversationReference? stored)
+    private ConversationReference? Trusted(Document? stored)
     {
         if (stored is null)
         {
@@ -94,5 +94,26 @@ internal sealed class LiteConversationReferenceStore : IConversationReferenceSto
         var reference = stored.ToReference();
         _trusted.TrustStoredReference(reference);
         return reference;
+    }
+
+    /// <summary>One stored conversation reference (LiteDB document, collection <c>teams_references</c>).</summary>
+    internal sealed class Document
+    {
+        /// <summary><c>&lt;aadObjectId or user id&gt;|&lt;conversation id&gt;</c>.</summary>
+        public string Id { get; set; } = "";
+        public string? PersonId { get; set; }
+        public string? UserId { get; set; }
+        public string? UserAadObjectId { get; set; }
+        public string ServiceUrl { get; set; } = "";
+        public string ConversationId { get; set; } = "";
+        public string? ConversationType { get; set; }
+        public string? TenantId { get; set; }
+        public string BotId { get; set; } = "";
+        public string? BotName { get; set; }
+        public string ChannelId { get; set; } = "";
+        public DateTime UpdatedAt { get; set; }
+
+        public ConversationReference ToReference() => new(
+            ServiceUrl, ConversationId, ConversationType, TenantId, new ChannelAccount { Id = BotId, Name = BotName }, UserId, UserAadObjectId, ChannelId);
     }
 }

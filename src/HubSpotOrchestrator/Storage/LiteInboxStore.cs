@@ -5,7 +5,7 @@ using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Storage;
 
-internal sealed class LiteInboxStore(LiteDbContext db, IRunStore runs, IProjectionStore projections) : IInboxStore
+internal sealed class LiteInboxStore(LiteDbContext db, IRunStore runs, IProjectionStore projections) : IInboxStore, IRoutingStore
 {
     public InboxWriteResult AcceptBatch(IReadOnlyList<InboxEvent> events, IReadOnlyList<QuarantinedEvent> quarantined)
     {

@@ -1,4 +1,3 @@
-using HubSpotOrchestrator.Routing;
 
 namespace HubSpotOrchestrator.Webhooks;
 
@@ -30,11 +29,4 @@ public interface IInboxStore
     /// are closed on the way. Stops adding batches once <paramref name="limit"/> events are collected.
     /// </summary>
     IReadOnlyList<LeftBehindBatch> FindLeftBehind(DateTime receivedBefore, DateTime dispatchedBefore, int limit);
-
-    /// <summary>
-    /// Applies a routing job's decisions in ONE transaction: deal stages seen, runs inserted (an existing run id is
-    /// kept, never duplicated), events marked Routed/Ignored, and batches whose events are all done closed. A
-    /// decision for an event that is already Routed/Ignored is skipped whole.
-    /// </summary>
-    RoutingCommit CommitRouting(IReadOnlyList<RoutingOutcome> decisions, DateTime at);
 }

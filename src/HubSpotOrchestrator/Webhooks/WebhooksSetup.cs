@@ -1,6 +1,5 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
-using HubSpotOrchestrator.Routing;
 
 namespace HubSpotOrchestrator.Webhooks;
 
@@ -14,7 +13,6 @@ internal static class WebhooksSetup
         services.AddSingleton<WebhookIngest>();
         services.AddSingleton<EventDispatcher>();
         services.AddHostedService<DispatchPump>();
-        services.AddTransient<RoutingJob>();
         services.AddTransient<InboxSweeper>();
         services.AddHostedService<WebhookStartup>();
         return services;

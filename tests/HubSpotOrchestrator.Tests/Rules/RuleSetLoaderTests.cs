@@ -1,3 +1,4 @@
+using HubSpotOrchestrator.Hosting;
 using HubSpotOrchestrator.Routing;
 using HubSpotOrchestrator.Rules;
 using HubSpotOrchestrator.Webhooks;
@@ -9,7 +10,7 @@ public class RuleSetLoaderTests
     [Fact]
     public async Task EveryFileInRulesFolder_LintsClean()
     {
-        var result = await RuleSetLoader.LoadAsync(TestPaths.Rules, DateTime.UtcNow);
+        var result = await RuleSetLoader.LoadAsync(TestPaths.Rules, DateTime.UtcNow, RuleWorkflowKinds.Catalog());
         Assert.True(result.Succeeded, string.Join(Environment.NewLine, result.Errors));
         Assert.Equal(Directory.GetFiles(TestPaths.Rules, "*.json").Length, result.RuleSet!.Files.Count);
     }
@@ -18,7 +19,7 @@ public class RuleSetLoaderTests
     public async Task RulesLintCommand_ExitsZeroOnTheShippedRules()
     {
         var stdout = new StringWriter();
-        var code = await RulesCommand.LintAsync(TestPaths.Rules, stdout, new StringWriter());
+        var code = await RulesCommand.LintAsync(TestPaths.Rules, RuleWorkflowKinds.Catalog(), stdout, new StringWriter());
         Assert.Equal(0, code);
         Assert.Contains("rules OK", stdout.ToString(), StringComparison.Ordinal);
     }
@@ -35,7 +36,7 @@ public class RuleSetLoaderTests
         File.Copy(Path.Combine(TestPaths.Rules, "procurement-policy.json"), Path.Combine(dir, "procurement-policy.json"));
         await File.WriteAllTextAsync(Path.Combine(dir, "routing.json"), content);
         var stderr = new StringWriter();
-        var code = await RulesCommand.LintAsync(dir, new StringWriter(), stderr);
+        var code = await RulesCommand.LintAsync(dir, RuleWorkflowKinds.Catalog(), new StringWriter(), stderr);
         Assert.Equal(1, code);
         Assert.Contains(where, stderr.ToString(), StringComparison.Ordinal);
         Assert.Contains(message, stderr.ToString(), StringComparison.Ordinal);
@@ -63,7 +64,7 @@ public class RuleSetLoaderTests
     [InlineData("company-merge", null, "")]
     public async Task ShippedRoutingRules_StartTheDocumentedWorkflow(string fixture, string? dealStage, string expected)
     {
-        var set = (await RuleSetLoader.LoadAsync(TestPaths.Rules, DateTime.UtcNow)).RuleSet!;
+        var set = (await RuleSetLoader.LoadAsync(TestPaths.Rules, DateTime.UtcNow, RuleWorkflowKinds.Catalog())).RuleSet!;
         var parsed = WebhookBatchParser.Parse(Fixtures.HubSpot(fixture), "t", DateTime.UtcNow, out _)!;
         var input = RoutingInput.From(Assert.Single(parsed.Events), dealStage, ["closedwon", "closedlost"]);
         var decision = await EventRouter.RouteAsync(set, input);
@@ -74,7 +75,7 @@ public class RuleSetLoaderTests
     public async Task RulesTestCommand_PrintsWhichRulesFireAndWritesNothing()
     {
         var stdout = new StringWriter();
-        var code = await RulesCommand.RunAsync(["test", "--event", TestPaths.Fixture("hubspot/deal-contractsent-large.json"), "--rules", TestPaths.Rules], stdout, new StringWriter());
+        var code = await RoutingTestCommand.RunAsync(["test", "--event", TestPaths.Fixture("hubspot/deal-contractsent-large.json"), "--rules", TestPaths.Rules], RuleWorkflowKinds.Catalog(), stdout, new StringWriter());
         Assert.Equal(0, code);
         var text = stdout.ToString();
         Assert.Contains("FIRES  DealContractSent → ProcurementApproval", text, StringComparison.Ordinal);

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using HubSpotOrchestrator.Shared;
-using HubSpotOrchestrator.Storage;
 using HubSpotOrchestrator.Webhooks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;

@@ -28,7 +28,6 @@ public static class SlackSetup
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SlackWebApiClient>>()));
         services.TryAddSingleton<SlackPeople>();
-        services.TryAddSingleton<SlackEventLog>();
         services.TryAddTransient<SlackMessageJob>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPromptChannel, SlackPromptChannel>());
         return services;

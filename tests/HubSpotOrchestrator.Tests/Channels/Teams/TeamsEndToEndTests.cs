@@ -27,8 +27,12 @@ public sealed class TeamsEndToEndTests
             "the approval card posted to Priya's chat");
         var priya = teams.App.Service<IPeopleDirectory>().Find("priya.raman")!;
         Assert.Contains(priya.TeamsUserId!, request.Card!["refresh"]!["userIds"]!.AsArray().Select(u => u!.GetValue<string>()));
-        var prompt = teams.App.Service<IPromptStore>().ForApproval(ApprovalService.IdForRun(run.Id)).First(p => p.RecipientId == "priya.raman" && p.Kind == PromptKind.ApprovalRequest);
-        Assert.Contains(prompt.Deliveries, d => d.Channel == "teams" && d.Reference == $"{teams.Bot.ServiceUrl}|{TeamsApp.PriyaConversation}|{request.Id}");
+        // The delivery is recorded just after the card is posted (the job stores the message reference it got back).
+        var reference = $"{teams.Bot.ServiceUrl}|{TeamsApp.PriyaConversation}|{request.Id}";
+        await Eventually.TrueAsync(
+            () => teams.App.Service<IPromptStore>().ForApproval(ApprovalService.IdForRun(run.Id))
+                .Any(p => p.RecipientId == "priya.raman" && p.Kind == PromptKind.ApprovalRequest && p.Deliveries.Exists(d => d.Channel == "teams" && d.Reference == reference)),
+            "the Teams delivery recorded with the posted message's reference");
 
         var card = await TeamsEndpointSecurityTests.InvokeCardAsync(teams, teams.Invoke("approve", TeamsApp.ActionData(request.Card, "approve")!));
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace HubSpotOrchestrator.Storage;
+namespace HubSpotOrchestrator.Shared;
 
 public sealed class StorageOptions
 {

@@ -1,35 +1,26 @@
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Channels.Slack;
 using LiteDB;
 
-namespace HubSpotOrchestrator.Channels.Slack;
-
-/// <summary>An Events API delivery already accepted; its <c>event_id</c> is the key.</summary>
-internal sealed class SlackSeenEvent
-{
-    [BsonId]
-    public string Id { get; set; } = "";
-
-    public DateTime ReceivedAt { get; set; }
-}
+namespace HubSpotOrchestrator.Storage;
 
 /// <summary>
-/// Remembers Events API <c>event_id</c>s in LiteDB so a Slack retry (protocols.md §3.4: up to 3 retries over ~5 minutes)
+/// LiteDB implementation of <see cref="ISlackEventLog"/>: remembers Events API <c>event_id</c>s in LiteDB so a Slack retry (protocols.md §3.4: up to 3 retries over ~5 minutes)
 /// is answered without doing the work twice, across restarts too.
 /// </summary>
-internal sealed class SlackEventLog
+internal sealed class LiteSlackEventLog : ISlackEventLog
 {
     private static readonly TimeSpan Keep = TimeSpan.FromDays(1);
     private readonly LiteDbContext _db;
     private readonly TimeProvider _clock;
 
-    public SlackEventLog(LiteDbContext db, TimeProvider clock)
+    public LiteSlackEventLog(LiteDbContext db, TimeProvider clock)
     {
         _db = db;
         _clock = clock;
         Events.EnsureIndex(x => x.ReceivedAt);
     }
 
-    private ILiteCollection<SlackSeenEvent> Events => _db.Database.GetCollection<SlackSeenEvent>("slack_events");
+    private ILiteCollection<SeenEvent> Events => _db.Database.GetCollection<SeenEvent>("slack_events");
 
     /// <summary>True the first time <paramref name="eventId"/> is seen; false for a repeat.</summary>
     public bool TryRecord(string eventId)
@@ -43,7 +34,7 @@ internal sealed class SlackEventLog
                 return false;
             }
 
-            Events.Insert(new SlackSeenEvent { Id = eventId, ReceivedAt = now });
+            Events.Insert(new SeenEvent { Id = eventId, ReceivedAt = now });
             // Slack stops retrying after minutes; a day of ids is plenty and keeps the collection small.
             Events.DeleteMany(x => x.ReceivedAt < cutoff);
             return true;
@@ -54,5 +45,14 @@ internal sealed class SlackEventLog
     public void Forget(string eventId)
     {
         _db.Write(() => Events.Delete(eventId));
+    }
+
+    /// <summary>An Events API delivery already accepted; its <c>event_id</c> is the key.</summary>
+    internal sealed class SeenEvent
+    {
+        [BsonId]
+        public string Id { get; set; } = "";
+
+        public DateTime ReceivedAt { get; set; }
     }
 }
