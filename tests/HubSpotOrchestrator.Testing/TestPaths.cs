@@ -1,7 +1,7 @@
-namespace HubSpotOrchestrator.Tests;
+namespace HubSpotOrchestrator.Testing;
 
 /// <summary>Locates the repository and the test fixtures (kept in the repository) from wherever the test runner starts.</summary>
-internal static class TestPaths
+public static class TestPaths
 {
     private static readonly Lazy<string> Root = new(() =>
     {

@@ -1,31 +1,22 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
-namespace HubSpotOrchestrator.Tests.Integrations.HubSpot;
+namespace HubSpotOrchestrator.Testing;
 
 /// <summary>A one-shot answer that replaces HubSpot's next matching response.</summary>
 /// <param name="Process">When true the request is still carried out (state changes) and only the answer is replaced.</param>
 /// <param name="Hang">When true the server never answers (until the client gives up).</param>
-internal sealed record CannedResponse(
+public sealed record CannedResponse(
     string Method, string PathPrefix, int Status, string Body = "", IReadOnlyDictionary<string, string>? Headers = null, bool Process = false, bool Hang = false);
-
-internal sealed record RecordedRequest(string Method, string Path, string Query, string? Authorization, string Body, DateTimeOffset At);
 
 /// <summary>
 /// A stateful stand-in for api.hubapi.com on 127.0.0.1 (real Kestrel, real HTTP): CRM v3 objects, v4 associations,
 /// search, owners and the OAuth token endpoint, seeded from the shared crm-*.json fixtures. Request times are
 /// stamped with the test's clock.
 /// </summary>
-internal sealed partial class FakeHubSpotServer : IAsyncDisposable
+public sealed partial class FakeHubSpotServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly TimeProvider _clock;
     private readonly ConcurrentQueue<CannedResponse> _canned = new();
     private readonly Lock _state = new();
@@ -33,10 +24,10 @@ internal sealed partial class FakeHubSpotServer : IAsyncDisposable
     private readonly List<Association> _associations = [];
     private readonly Dictionary<string, DateTimeOffset> _oauthTokens = [];
     private int _nextId = 70_000;
+    private LoopbackServer _server = null!;
 
-    private FakeHubSpotServer(WebApplication app, TimeProvider clock)
+    private FakeHubSpotServer(TimeProvider clock)
     {
-        _app = app;
         _clock = clock;
         Seed("deals", Fixture("crm-deal-9002.json"));
         var second = Fixture("crm-deal-9002.json");
@@ -56,21 +47,16 @@ internal sealed partial class FakeHubSpotServer : IAsyncDisposable
     /// <summary>Headers added to every answer, e.g. X-HubSpot-RateLimit-Daily-Remaining.</summary>
     public ConcurrentDictionary<string, string> ResponseHeaders { get; } = new();
 
-    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+    /// <summary>Every request received (OAuth included), stamped with the server's clock.</summary>
+    public ConcurrentQueue<RecordedRequest> Requests => _server.Requests;
 
     public ConcurrentQueue<IReadOnlyDictionary<string, string>> TokenRequests { get; } = new();
 
     public static async Task<FakeHubSpotServer> StartAsync(TimeProvider clock)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeHubSpotServer(app, clock);
-        server.Map(app);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = new Uri(address);
+        var server = new FakeHubSpotServer(clock);
+        server._server = await LoopbackServer.StartAsync(server.Map, clock);
+        server.BaseUrl = new Uri(server._server.BaseUrl + "/");
         return server;
     }
 
@@ -118,24 +104,17 @@ internal sealed partial class FakeHubSpotServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private static JsonObject Fixture(string name) =>
         JsonNode.Parse(File.ReadAllText(TestPaths.Fixture(Path.Combine("hubspot", name))))!.AsObject();
 
     private void Seed(string type, JsonObject record) => _objects[(type, record["id"]!.GetValue<string>())] = record;
 
+    /// <summary>Runs after <see cref="LoopbackServer"/> recorded the request: adds <see cref="ResponseHeaders"/>, refuses a missing or wrong token.</summary>
     private async Task<bool> PreludeAsync(HttpContext context)
     {
-        context.Request.EnableBuffering();
-        var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
-        context.Request.Body.Position = 0;
         var request = context.Request;
-        Requests.Enqueue(new(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", request.Headers.Authorization.ToString(), body, _clock.GetUtcNow()));
         foreach (var (name, value) in ResponseHeaders)
         {
             context.Response.Headers[name] = value;
@@ -196,5 +175,5 @@ internal sealed partial class FakeHubSpotServer : IAsyncDisposable
         }
     }
 
-    internal sealed record Association(string FromType, string FromId, string ToType, string ToId, IReadOnlyList<int> TypeIds);
+    public sealed record Association(string FromType, string FromId, string ToType, string ToId, IReadOnlyList<int> TypeIds);
 }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace HubSpotOrchestrator.Tests.Channels.Teams;
+namespace HubSpotOrchestrator.Testing;
 
 /// <summary>
 /// A loopback stand-in for the Bot Framework around a bot under test: OpenID metadata + JWKS (keys with
@@ -14,7 +14,7 @@ namespace HubSpotOrchestrator.Tests.Channels.Teams;
 /// conversation call and answers like Teams (201 {id} for posts, 200 for updates, a member record for members).
 /// Mints inbound tokens signed by its keys.
 /// </summary>
-internal sealed class BotFrameworkServer : IAsyncDisposable
+public sealed class BotFrameworkServer : IAsyncDisposable
 {
     public const string AppId = "11111111-2222-3333-4444-555555555555";
     public const string AppPassword = "test-bot-secret";
