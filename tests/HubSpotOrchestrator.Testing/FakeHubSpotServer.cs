@@ -12,8 +12,9 @@ public sealed record CannedResponse(
 
 /// <summary>
 /// A stateful stand-in for api.hubapi.com on 127.0.0.1 (real Kestrel, real HTTP): CRM v3 objects, v4 associations,
-/// search, owners and the OAuth token endpoint, seeded from the shared crm-*.json fixtures. Request times are
-/// stamped with the test's clock.
+/// search, owners and the OAuth token endpoint, seeded from the test fixtures crm-*.json (deals 9002 and 9003,
+/// company 555, contact 321; owner 77). Deals can be added while it runs (<see cref="AddDeal"/>). Request times are
+/// stamped with the given clock (a test's fake clock, or the system's).
 /// </summary>
 public sealed partial class FakeHubSpotServer : IAsyncDisposable
 {
@@ -23,6 +24,7 @@ public sealed partial class FakeHubSpotServer : IAsyncDisposable
     private readonly Dictionary<(string Type, string Id), JsonObject> _objects = [];
     private readonly List<Association> _associations = [];
     private readonly Dictionary<string, DateTimeOffset> _oauthTokens = [];
+    private readonly Dictionary<string, HashSet<string>> _definedProperties = [];
     private int _nextId = 70_000;
     private LoopbackServer _server = null!;
 
@@ -40,6 +42,14 @@ public sealed partial class FakeHubSpotServer : IAsyncDisposable
         _associations.Add(new("deals", "9002", "companies", "555", [5]));
     }
 
+    /// <summary>
+    /// The custom deal properties a portal is set up with for Procurement Approval: the ones the policy reads and the
+    /// outcome written back (README, Procurement settings; defaults of ProcurementOptions).
+    /// </summary>
+    public static IReadOnlyList<string> ProcurementDealProperties { get; } =
+        ["approval_status", "approved_by", "approval_decided_at", "contract_term_months", "non_standard_terms", "deal_currency_code"];
+
+    /// <summary>http://127.0.0.1:{port}/</summary>
     public Uri BaseUrl { get; private set; } = null!;
 
     public string AccessToken { get; set; } = "test-token";
@@ -52,27 +62,72 @@ public sealed partial class FakeHubSpotServer : IAsyncDisposable
 
     public ConcurrentQueue<IReadOnlyDictionary<string, string>> TokenRequests { get; } = new();
 
-    public static async Task<FakeHubSpotServer> StartAsync(TimeProvider clock)
+    /// <summary><see cref="Settings"/> as command-line arguments for a service started in this process.</summary>
+    public IReadOnlyList<string> ServiceArgs => [.. Settings().Select(s => $"--{s.Key}={s.Value}")];
+
+    public static async Task<FakeHubSpotServer> StartAsync(TimeProvider? clock = null)
     {
+        clock ??= TimeProvider.System;
         var server = new FakeHubSpotServer(clock);
         server._server = await LoopbackServer.StartAsync(server.Map, clock);
         server.BaseUrl = new Uri(server._server.BaseUrl + "/");
         return server;
     }
 
+    /// <summary>The service's configuration for this HubSpot: base URL (plain HTTP allowed) and the private-app token.</summary>
+    public Dictionary<string, string?> Settings() => new()
+    {
+        ["HubSpot:BaseUrl"] = BaseUrl.ToString(),
+        ["HubSpot:AccessToken"] = AccessToken,
+        ["HubSpot:AllowInsecureHttp"] = "true",
+    };
+
     public void Enqueue(CannedResponse response) => _canned.Enqueue(response);
 
-    /// <summary>Creates custom properties (empty on every record of the type), as a portal admin would before an app writes them.</summary>
-    public void DefineProperties(string type, params string[] names)
+    /// <summary>
+    /// Creates custom properties (empty on every record of the type, including deals added later with
+    /// <see cref="AddDeal"/>), as a portal admin would before an app writes them.
+    /// </summary>
+    public void DefineProperties(string type, params IEnumerable<string> names)
     {
         lock (_state)
         {
+            if (!_definedProperties.TryGetValue(type, out var defined))
+            {
+                _definedProperties[type] = defined = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            defined.UnionWith(names);
             foreach (var record in _objects.Where(o => o.Key.Type == type).Select(o => o.Value["properties"]!.AsObject()))
             {
-                foreach (var name in names.Where(n => !record.ContainsKey(n)))
-                {
-                    record[name] = null;
-                }
+                AddMissing(record, defined);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds (or replaces) deal <paramref name="id"/> with <paramref name="properties"/>, plus hs_object_id and the
+    /// custom properties defined so far; associated with company <paramref name="companyId"/> when given.
+    /// </summary>
+    public void AddDeal(string id, IReadOnlyDictionary<string, string?> properties, string? companyId = null)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        var now = _clock.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var values = new JsonObject(properties.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
+        values["hs_object_id"] = id;
+        var record = new JsonObject { ["id"] = id, ["properties"] = values, ["createdAt"] = now, ["updatedAt"] = now, ["archived"] = false };
+        lock (_state)
+        {
+            if (_definedProperties.TryGetValue("deals", out var defined))
+            {
+                AddMissing(values, defined);
+            }
+
+            Seed("deals", record);
+            _associations.RemoveAll(a => a.FromType == "deals" && a.FromId == id && a.ToType == "companies");
+            if (companyId is not null)
+            {
+                _associations.Add(new("deals", id, "companies", companyId, [5]));
             }
         }
     }
@@ -110,6 +165,14 @@ public sealed partial class FakeHubSpotServer : IAsyncDisposable
         JsonNode.Parse(File.ReadAllText(TestPaths.Fixture(Path.Combine("hubspot", name))))!.AsObject();
 
     private void Seed(string type, JsonObject record) => _objects[(type, record["id"]!.GetValue<string>())] = record;
+
+    private static void AddMissing(JsonObject properties, IEnumerable<string> names)
+    {
+        foreach (var name in names.Where(n => !properties.ContainsKey(n)))
+        {
+            properties[name] = null;
+        }
+    }
 
     /// <summary>Runs after <see cref="LoopbackServer"/> recorded the request: adds <see cref="ResponseHeaders"/>, refuses a missing or wrong token.</summary>
     private async Task<bool> PreludeAsync(HttpContext context)

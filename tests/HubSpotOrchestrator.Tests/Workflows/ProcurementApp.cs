@@ -46,7 +46,7 @@ public class ProcurementApp : OrchestratorFactory
     public async Task StartAsync()
     {
         _hubspot = await FakeHubSpotServer.StartAsync(Clock);
-        _hubspot.DefineProperties("deals", "approval_status", "approved_by", "approval_decided_at", "contract_term_months", "non_standard_terms", "deal_currency_code");
+        _hubspot.DefineProperties("deals", FakeHubSpotServer.ProcurementDealProperties);
         Settings["HubSpot:BaseUrl"] = _hubspot.BaseUrl.ToString();
         if (_kestrel)
         {

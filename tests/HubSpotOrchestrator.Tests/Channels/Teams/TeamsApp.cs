@@ -102,22 +102,6 @@ internal sealed class TeamsApp : IAsyncDisposable
         ["token"] = App.Service<ActionTokens>().Issue("approval:" + ApprovalService.IdForRun(runId)),
     };
 
-    /// <summary>The <c>data</c> of the card's Action.Execute with <paramref name="verb"/>; null when the card has none.</summary>
-    public static JsonObject? ActionData(JsonNode? node, string verb)
-    {
-        switch (node)
-        {
-            case JsonObject o when o["type"]?.GetValue<string>() == "Action.Execute" && o["verb"]?.GetValue<string>() == verb:
-                return o["data"]?.AsObject();
-            case JsonObject o:
-                return o.Select(p => ActionData(p.Value, verb)).FirstOrDefault(d => d is not null);
-            case JsonArray a:
-                return a.Select(n => ActionData(n, verb)).FirstOrDefault(d => d is not null);
-            default:
-                return null;
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         App.Dispose();
