@@ -4,7 +4,6 @@ using HubSpotOrchestrator.Approvals.Directory;
 using HubSpotOrchestrator.Cards;
 using HubSpotOrchestrator.Channels;
 using HubSpotOrchestrator.Storage;
-using HubSpotOrchestrator.Tests.Workflows;
 
 namespace HubSpotOrchestrator.Tests.Channels;
 

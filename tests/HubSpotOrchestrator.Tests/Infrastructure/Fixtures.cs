@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace HubSpotOrchestrator.Tests;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 internal static class Fixtures
 {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
-namespace HubSpotOrchestrator.Tests.Integrations.HubSpot;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 /// <summary>The real DI registration (AddHubSpotCrm) pointed at a <see cref="FakeHubSpotServer"/>, on a fake clock.</summary>
 internal sealed class HubSpotTestHost : IAsyncDisposable

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
-namespace HubSpotOrchestrator.Tests.Cards;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 /// <summary>Runs the reference npm package adaptivecards-templating 2.3.1 (oracle/expand.js) under Node.</summary>
 internal static class NodeOracle

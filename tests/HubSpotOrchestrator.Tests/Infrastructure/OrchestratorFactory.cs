@@ -8,7 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace HubSpotOrchestrator.Tests;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 /// <summary>Tests that start the whole service share Hangfire's static configuration, so they run one at a time.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Storage;
-using HubSpotOrchestrator.Tests.Integrations.HubSpot;
 using HubSpotOrchestrator.Workflows;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -11,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace HubSpotOrchestrator.Tests.Workflows;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 /// <summary>
 /// The whole service on a fake clock, its HubSpot client pointed at a stateful loopback HubSpot that counts calls;

@@ -4,9 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Storage;
-using HubSpotOrchestrator.Tests.Workflows;
 
-namespace HubSpotOrchestrator.Tests.Channels.Slack;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 /// <summary>ProcurementApp with Slack configured against a <see cref="FakeSlackApi"/>, and requests signed like Slack's.</summary>
 internal sealed class SlackApp : IAsyncDisposable

@@ -2,10 +2,9 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Tests.Workflows;
 using HubSpotOrchestrator.Storage;
 
-namespace HubSpotOrchestrator.Tests.Channels.Teams;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 /// <summary>The whole service with Teams configured against a loopback Bot Framework (<see cref="BotFrameworkServer"/>).</summary>
 internal sealed class TeamsApp : IAsyncDisposable
@@ -36,7 +35,7 @@ internal sealed class TeamsApp : IAsyncDisposable
         return new TeamsApp(app, bot);
     }
 
-    /// <summary>A fixture from shared/fixtures/teams with the loopback serviceUrl and the app's (fake) current time.</summary>
+    /// <summary>A fixture from Fixtures/teams with the loopback serviceUrl and the app's (fake) current time.</summary>
     public JsonObject Activity(string fixture, Action<JsonObject>? edit = null)
     {
         var activity = JsonNode.Parse(File.ReadAllText(TestPaths.Fixture("teams/" + fixture)))!.AsObject();

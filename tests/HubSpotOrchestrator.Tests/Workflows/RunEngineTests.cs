@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Hosting;
 using HubSpotOrchestrator.Storage;
-using HubSpotOrchestrator.Tests.Integrations.HubSpot;
 using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Tests.Workflows;

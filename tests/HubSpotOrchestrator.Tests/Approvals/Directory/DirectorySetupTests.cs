@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using static HubSpotOrchestrator.Tests.Approvals.Directory.DirectoryJson;
+using static HubSpotOrchestrator.Tests.Infrastructure.DirectoryJson;
 
 namespace HubSpotOrchestrator.Tests.Approvals.Directory;
 

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using HubSpotOrchestrator.Channels.Slack;
-using HubSpotOrchestrator.Tests.Channels.Teams;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Channels.Slack;
 using HubSpotOrchestrator.Integrations;
-using HubSpotOrchestrator.Tests.Channels.Teams;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

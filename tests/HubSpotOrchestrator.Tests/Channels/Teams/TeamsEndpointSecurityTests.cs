@@ -4,7 +4,6 @@ using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Approvals.Directory;
 using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Storage;
-using HubSpotOrchestrator.Tests.Workflows;
 
 namespace HubSpotOrchestrator.Tests.Channels.Teams;
 
