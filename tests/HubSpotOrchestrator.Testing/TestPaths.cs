@@ -1,6 +1,9 @@
 namespace HubSpotOrchestrator.Testing;
 
-/// <summary>Locates the repository and the test fixtures (kept in the repository) from wherever the test runner starts.</summary>
+/// <summary>
+/// Locates the repository and the test fixtures (kept in the repository) from wherever the test runner or the benchmark
+/// starts: the nearest folder above the binary that holds HubSpotOrchestrator.sln.
+/// </summary>
 public static class TestPaths
 {
     private static readonly Lazy<string> Root = new(() =>
