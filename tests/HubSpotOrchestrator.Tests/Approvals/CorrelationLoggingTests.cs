@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Channels;
-using HubSpotOrchestrator.Tests.Workflows;
 using HubSpotOrchestrator.Workflows.Engine;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;

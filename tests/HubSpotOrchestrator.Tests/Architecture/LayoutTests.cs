@@ -1,5 +1,6 @@
 using System.Text;
 using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Testing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;

@@ -4,7 +4,6 @@ using HubSpotOrchestrator.Audit;
 using HubSpotOrchestrator.Cards;
 using HubSpotOrchestrator.Channels;
 using HubSpotOrchestrator.People;
-using HubSpotOrchestrator.Tests.Workflows;
 using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Tests.Channels;

@@ -1,6 +1,7 @@
 using HubSpotOrchestrator.Hosting;
 using HubSpotOrchestrator.Routing;
 using HubSpotOrchestrator.Rules;
+using HubSpotOrchestrator.Testing;
 using HubSpotOrchestrator.Webhooks;
 
 namespace HubSpotOrchestrator.Tests.Rules;

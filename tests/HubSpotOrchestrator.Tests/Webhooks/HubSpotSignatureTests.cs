@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using HubSpotOrchestrator.Shared;
+using HubSpotOrchestrator.Testing;
 using HubSpotOrchestrator.Webhooks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Routing;
+using HubSpotOrchestrator.Testing;
 using HubSpotOrchestrator.Webhooks;
 using HubSpotOrchestrator.Workflows.Engine;
 

@@ -5,7 +5,7 @@ using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Audit;
 using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Storage;
-using HubSpotOrchestrator.Tests.Integrations.HubSpot;
+using HubSpotOrchestrator.Testing;
 using HubSpotOrchestrator.Webhooks;
 using HubSpotOrchestrator.Workflows.Engine;
 

@@ -1,5 +1,6 @@
 using HubSpotOrchestrator.People;
-using static HubSpotOrchestrator.Tests.Approvals.Directory.DirectoryJson;
+using HubSpotOrchestrator.Testing;
+using static HubSpotOrchestrator.Tests.Infrastructure.DirectoryJson;
 
 namespace HubSpotOrchestrator.Tests.Approvals.Directory;
 

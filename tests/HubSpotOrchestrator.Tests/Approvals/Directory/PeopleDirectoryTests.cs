@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using static HubSpotOrchestrator.Tests.Approvals.Directory.DirectoryJson;
+using static HubSpotOrchestrator.Tests.Infrastructure.DirectoryJson;
 using HubSpotOrchestrator.People;
 
 namespace HubSpotOrchestrator.Tests.Approvals.Directory;

@@ -5,6 +5,7 @@ using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Audit;
 using HubSpotOrchestrator.Channels;
 using HubSpotOrchestrator.Channels.Slack;
+using HubSpotOrchestrator.Testing;
 
 namespace HubSpotOrchestrator.Tests.Channels.Slack;
 

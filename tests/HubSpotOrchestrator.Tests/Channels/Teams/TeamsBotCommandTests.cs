@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Testing;
 using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Tests.Channels.Teams;

@@ -5,7 +5,7 @@ using HubSpotOrchestrator.Audit;
 using HubSpotOrchestrator.Channels;
 using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.People;
-using HubSpotOrchestrator.Tests.Workflows;
+using HubSpotOrchestrator.Testing;
 
 namespace HubSpotOrchestrator.Tests.Channels.Teams;
 

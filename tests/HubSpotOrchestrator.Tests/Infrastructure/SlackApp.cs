@@ -3,10 +3,10 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using HubSpotOrchestrator.Tests.Workflows;
+using HubSpotOrchestrator.Testing;
 using HubSpotOrchestrator.Workflows.Engine;
 
-namespace HubSpotOrchestrator.Tests.Channels.Slack;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 /// <summary>ProcurementApp with Slack configured against a <see cref="FakeSlackApi"/>, and requests signed like Slack's.</summary>
 internal sealed class SlackApp : IAsyncDisposable

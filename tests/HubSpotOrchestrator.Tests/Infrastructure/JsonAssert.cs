@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace HubSpotOrchestrator.Tests.Cards;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 internal static class JsonAssert
 {

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using HubSpotOrchestrator.Testing;
 
-namespace HubSpotOrchestrator.Tests.Cards;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 /// <summary>Runs the reference npm package adaptivecards-templating 2.3.1 (oracle/expand.js) under Node.</summary>
 internal static class NodeOracle

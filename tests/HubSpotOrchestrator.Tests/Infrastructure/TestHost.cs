@@ -4,7 +4,7 @@ using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
-namespace HubSpotOrchestrator.Tests.Channels.Teams;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 internal sealed class TestHostEnvironment(string environmentName) : IHostEnvironment
 {

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using HubSpotOrchestrator.Integrations.HubSpot;
+using HubSpotOrchestrator.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
-namespace HubSpotOrchestrator.Tests.Integrations.HubSpot;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 /// <summary>The real DI registration (AddHubSpotCrm) pointed at a <see cref="FakeHubSpotServer"/>, on a fake clock.</summary>
 internal sealed class HubSpotTestHost : IAsyncDisposable

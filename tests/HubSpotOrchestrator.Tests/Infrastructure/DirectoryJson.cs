@@ -1,7 +1,8 @@
 using System.Text;
 using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Testing;
 
-namespace HubSpotOrchestrator.Tests.Approvals.Directory;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 /// <summary>Builds directory files with one person per line, so person <c>i</c> (0-based) is on line <c>3 + i</c>.</summary>
 internal static class DirectoryJson

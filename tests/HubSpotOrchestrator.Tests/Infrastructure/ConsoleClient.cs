@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace HubSpotOrchestrator.Tests.Channels.Console;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 /// <summary>Drives the console over HTTP like a browser without JavaScript: reads forms out of the HTML and posts them.</summary>
 internal sealed partial class ConsoleClient(HttpClient http) : IDisposable

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace HubSpotOrchestrator.Tests;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 /// <summary>Writes the service's logs to the file named by HSO_TEST_LOG, when set: for reading what a failing test's service did.</summary>
 internal sealed class FileLoggerProvider(string path) : ILoggerProvider

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Tests.Integrations.HubSpot;
+using HubSpotOrchestrator.Testing;
 using HubSpotOrchestrator.Workflows;
 using HubSpotOrchestrator.Workflows.Engine;
 using Microsoft.AspNetCore.Hosting;
@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace HubSpotOrchestrator.Tests.Workflows;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 /// <summary>
 /// The whole service on a fake clock, its HubSpot client pointed at a stateful loopback HubSpot that counts calls;
@@ -46,7 +46,7 @@ public class ProcurementApp : OrchestratorFactory
     public async Task StartAsync()
     {
         _hubspot = await FakeHubSpotServer.StartAsync(Clock);
-        _hubspot.DefineProperties("deals", "approval_status", "approved_by", "approval_decided_at", "contract_term_months", "non_standard_terms", "deal_currency_code");
+        _hubspot.DefineProperties("deals", FakeHubSpotServer.ProcurementDealProperties);
         Settings["HubSpot:BaseUrl"] = _hubspot.BaseUrl.ToString();
         if (_kestrel)
         {

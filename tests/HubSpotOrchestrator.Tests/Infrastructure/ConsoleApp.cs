@@ -1,7 +1,4 @@
-using HubSpotOrchestrator.Tests.Workflows;
-
-
-namespace HubSpotOrchestrator.Tests.Channels.Console;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 /// <summary>The procurement test service in Development (the console's sign-in needs it), optionally on Kestrel for a browser.</summary>
 public sealed class ConsoleApp(string environment = "Development", bool kestrel = false)

@@ -2,14 +2,13 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using HubSpotOrchestrator.Tests.Channels.Teams;
 
-namespace HubSpotOrchestrator.Tests.Channels.Slack;
+namespace HubSpotOrchestrator.Testing;
 
-internal sealed record PostedMessage(string Channel, string Ts, JsonObject Body);
+public sealed record PostedMessage(string Channel, string Ts, JsonObject Body);
 
 /// <summary>A loopback Slack Web API: answers conversations.open, chat.postMessage, chat.update, users.info and users.lookupByEmail, and records every call.</summary>
-internal sealed class FakeSlackApi : IAsyncDisposable
+public sealed class FakeSlackApi : IAsyncDisposable
 {
     private LoopbackServer _server = null!;
     private int _ts;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -6,15 +7,25 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace HubSpotOrchestrator.Tests.Channels.Teams;
+namespace HubSpotOrchestrator.Testing;
+
+/// <summary>A card the Bot Connector received in a POST …/activities, recorded as it arrived.</summary>
+/// <param name="At">Arrival as a <see cref="System.Diagnostics.Stopwatch"/> timestamp (taken before the body was read).</param>
+/// <param name="ActivityId">The id the connector answered with.</param>
+public sealed record PostedCard(long At, string ConversationId, string ActivityId, JsonObject Card)
+{
+    /// <summary>The <c>data</c> of the card's Approve button (Action.Execute, verb approve); null when it has none.</summary>
+    public JsonObject? ApproveData { get; } = BotFrameworkServer.ActionData(Card, "approve");
+}
 
 /// <summary>
 /// A loopback stand-in for the Bot Framework around a bot under test: OpenID metadata + JWKS (keys with
 /// endorsements), the token endpoint, and a Bot Connector under <see cref="ServiceUrl"/> that records every
-/// conversation call and answers like Teams (201 {id} for posts, 200 for updates, a member record for members).
-/// Mints inbound tokens signed by its keys.
+/// conversation call and answers like Teams (201 {id} for posts and new conversations, 200 for updates, a member
+/// record for members). Mints the inbound tokens the Bot Framework would send (RS256, iss api.botframework.com,
+/// aud = app id, serviceurl claim), signed by its keys.
 /// </summary>
-internal sealed class BotFrameworkServer : IAsyncDisposable
+public sealed class BotFrameworkServer : IAsyncDisposable
 {
     public const string AppId = "11111111-2222-3333-4444-555555555555";
     public const string AppPassword = "test-bot-secret";
@@ -23,7 +34,6 @@ internal sealed class BotFrameworkServer : IAsyncDisposable
     private readonly RSA _teamsKey = RSA.Create(2048);
     private readonly RSA _skypeKey = RSA.Create(2048);
     private readonly RSA _rogueKey = RSA.Create(2048);
-    private readonly Dictionary<RecordedRequest, string> _postIds = new(ReferenceEqualityComparer.Instance);
     private int _activityIds;
     private LoopbackServer _server = null!;
 
@@ -40,6 +50,12 @@ internal sealed class BotFrameworkServer : IAsyncDisposable
     public Dictionary<string, JsonObject> Members { get; } = new(StringComparer.Ordinal);
 
     public IEnumerable<RecordedRequest> ConnectorCalls => _server.Requests.Where(r => r.Path.StartsWith("/teams/v3/conversations", StringComparison.Ordinal));
+
+    /// <summary>Every card posted to a conversation (POST …/activities), in the order the connector gave their ids.</summary>
+    public ConcurrentQueue<PostedCard> Posted { get; } = new();
+
+    /// <summary><see cref="Settings"/> as command-line arguments for a service started in this process.</summary>
+    public IReadOnlyList<string> ServiceArgs => [.. Settings().Select(s => $"--{s.Key}={s.Value}")];
 
     public static async Task<BotFrameworkServer> StartAsync()
     {
@@ -58,11 +74,26 @@ internal sealed class BotFrameworkServer : IAsyncDisposable
 
     /// <summary>Card-carrying posts (POST …/activities) to <paramref name="conversationId"/>, oldest first, with the id the connector gave each.</summary>
     public IReadOnlyList<(string Id, JsonObject Card)> PostedCards(string? conversationId = null) =>
-        Cards("POST", conversationId);
+        [.. Posted.Where(p => conversationId is null || p.ConversationId == conversationId).Select(p => (p.ActivityId, p.Card))];
 
     /// <summary>Card replacements (PUT …/activities/{id}), oldest first.</summary>
-    public IReadOnlyList<(string Id, JsonObject Card)> UpdatedCards(string? conversationId = null) =>
-        Cards("PUT", conversationId);
+    public IReadOnlyList<(string Id, JsonObject Card)> UpdatedCards(string? conversationId = null)
+    {
+        var result = new List<(string, JsonObject)>();
+        foreach (var request in _server.Requests.Where(r => r.Method == "PUT" && r.Path.Contains("/activities/", StringComparison.Ordinal)))
+        {
+            var segments = request.Path.Split('/');
+            if ((conversationId is null || Uri.UnescapeDataString(segments[4]) == conversationId) && Card(request.Body) is { } card)
+            {
+                result.Add((Uri.UnescapeDataString(segments[6]), card));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>An inbound token as the Bot Framework sends it now: for <see cref="ServiceUrl"/>, valid for an hour.</summary>
+    public string Mint() => Mint(DateTimeOffset.UtcNow);
 
     public string Mint(
         DateTimeOffset now,
@@ -116,36 +147,18 @@ internal sealed class BotFrameworkServer : IAsyncDisposable
         _rogueKey.Dispose();
     }
 
-    private List<(string Id, JsonObject Card)> Cards(string method, string? conversationId)
+    /// <summary>The <c>data</c> of the card's Action.Execute with <paramref name="verb"/>; null when the card has none.</summary>
+    public static JsonObject? ActionData(JsonNode? node, string verb) => node switch
     {
-        var result = new List<(string, JsonObject)>();
-        foreach (var request in _server.Requests.Where(r => r.Method == method && r.Path.Contains("/activities", StringComparison.Ordinal)))
-        {
-            var segments = request.Path.Split('/');
-            var conversation = Uri.UnescapeDataString(segments[4]);
-            if (conversationId is not null && conversation != conversationId)
-            {
-                continue;
-            }
+        JsonObject o when o["type"]?.GetValue<string>() == "Action.Execute" && o["verb"]?.GetValue<string>() == verb => o["data"]?.AsObject(),
+        JsonObject o => o.Select(p => ActionData(p.Value, verb)).FirstOrDefault(d => d is not null),
+        JsonArray a => a.Select(n => ActionData(n, verb)).FirstOrDefault(d => d is not null),
+        _ => null,
+    };
 
-            var body = JsonNode.Parse(request.Body)!.AsObject();
-            if (body["attachments"]?[0]?["content"] is JsonObject card)
-            {
-                var id = method == "PUT" ? Uri.UnescapeDataString(segments[6]) : IdOf(request);
-                result.Add((id, card));
-            }
-        }
-
-        return result;
-    }
-
-    private string IdOf(RecordedRequest request)
-    {
-        lock (_postIds)
-        {
-            return _postIds.TryGetValue(request, out var id) ? id : "";
-        }
-    }
+    /// <summary>The Adaptive Card an outgoing activity carries (its first attachment's content), if any.</summary>
+    private static JsonObject? Card(string activity) =>
+        JsonNode.Parse(activity.Length == 0 ? "{}" : activity)?["attachments"]?[0]?["content"] as JsonObject;
 
     private async Task HandleAsync(HttpContext context, RecordedRequest request)
     {
@@ -174,12 +187,18 @@ internal sealed class BotFrameworkServer : IAsyncDisposable
             context.Response.StatusCode = 201;
             await context.Response.WriteAsync(new JsonObject { ["id"] = "a:created-" + member }.ToJsonString());
         }
-        else if (request.Method == "POST" && path.EndsWith("/activities", StringComparison.Ordinal))
+        else if (request.Method == "POST" && path.StartsWith("/teams/v3/conversations/", StringComparison.Ordinal) && path.Contains("/activities", StringComparison.Ordinal))
         {
-            var id = "act-" + Interlocked.Increment(ref _activityIds);
-            lock (_postIds)
+            // SendToConversation (…/activities) and ReplyToActivity (…/activities/{replyToId}) both answer 201 ResourceResponse.
+            var card = Card(request.Body);
+            string id;
+            lock (Posted)
             {
-                _postIds[request] = id;
+                id = "act-" + ++_activityIds;
+                if (card is not null)
+                {
+                    Posted.Enqueue(new PostedCard(request.Arrived, Uri.UnescapeDataString(path.Split('/')[4]), id, card));
+                }
             }
 
             context.Response.StatusCode = 201;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Testing;
 using HubSpotOrchestrator.Webhooks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace HubSpotOrchestrator.Tests;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 /// <summary>Tests that start the whole service share Hangfire's static configuration, so they run one at a time.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -1,7 +1,10 @@
-namespace HubSpotOrchestrator.Tests;
+namespace HubSpotOrchestrator.Testing;
 
-/// <summary>Locates the repository and the test fixtures (kept in the repository) from wherever the test runner starts.</summary>
-internal static class TestPaths
+/// <summary>
+/// Locates the repository and the test fixtures (kept in the repository) from wherever the test runner or the benchmark
+/// starts: the nearest folder above the binary that holds HubSpotOrchestrator.sln.
+/// </summary>
+public static class TestPaths
 {
     private static readonly Lazy<string> Root = new(() =>
     {

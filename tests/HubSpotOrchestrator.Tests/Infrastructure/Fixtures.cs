@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using HubSpotOrchestrator.Testing;
 
-namespace HubSpotOrchestrator.Tests;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 internal static class Fixtures
 {

@@ -4,10 +4,10 @@ using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Channels;
 using HubSpotOrchestrator.Channels.Teams;
-using HubSpotOrchestrator.Tests.Workflows;
+using HubSpotOrchestrator.Testing;
 using HubSpotOrchestrator.Workflows.Engine;
 
-namespace HubSpotOrchestrator.Tests.Channels.Teams;
+namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 /// <summary>The whole service with Teams configured against a loopback Bot Framework (<see cref="BotFrameworkServer"/>).</summary>
 internal sealed class TeamsApp : IAsyncDisposable
@@ -38,7 +38,7 @@ internal sealed class TeamsApp : IAsyncDisposable
         return new TeamsApp(app, bot);
     }
 
-    /// <summary>A fixture from shared/fixtures/teams with the loopback serviceUrl and the app's (fake) current time.</summary>
+    /// <summary>A fixture from Fixtures/teams with the loopback serviceUrl and the app's (fake) current time.</summary>
     public JsonObject Activity(string fixture, Action<JsonObject>? edit = null)
     {
         var activity = JsonNode.Parse(File.ReadAllText(TestPaths.Fixture("teams/" + fixture)))!.AsObject();
@@ -103,22 +103,6 @@ internal sealed class TeamsApp : IAsyncDisposable
         ["approvalId"] = ApprovalService.IdForRun(runId),
         ["token"] = App.Service<ActionTokens>().Issue("approval:" + ApprovalService.IdForRun(runId)),
     };
-
-    /// <summary>The <c>data</c> of the card's Action.Execute with <paramref name="verb"/>; null when the card has none.</summary>
-    public static JsonObject? ActionData(JsonNode? node, string verb)
-    {
-        switch (node)
-        {
-            case JsonObject o when o["type"]?.GetValue<string>() == "Action.Execute" && o["verb"]?.GetValue<string>() == verb:
-                return o["data"]?.AsObject();
-            case JsonObject o:
-                return o.Select(p => ActionData(p.Value, verb)).FirstOrDefault(d => d is not null);
-            case JsonArray a:
-                return a.Select(n => ActionData(n, verb)).FirstOrDefault(d => d is not null);
-            default:
-                return null;
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

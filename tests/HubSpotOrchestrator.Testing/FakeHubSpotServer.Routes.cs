@@ -3,9 +3,9 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace HubSpotOrchestrator.Tests.Integrations.HubSpot;
+namespace HubSpotOrchestrator.Testing;
 
-internal sealed partial class FakeHubSpotServer
+public sealed partial class FakeHubSpotServer
 {
     private static readonly string NotFound = """{"status":"error","message":"resource not found","category":"OBJECT_NOT_FOUND"}""";
 

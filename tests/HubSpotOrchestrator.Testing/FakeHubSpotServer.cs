@@ -1,42 +1,35 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
-namespace HubSpotOrchestrator.Tests.Integrations.HubSpot;
+namespace HubSpotOrchestrator.Testing;
 
 /// <summary>A one-shot answer that replaces HubSpot's next matching response.</summary>
 /// <param name="Process">When true the request is still carried out (state changes) and only the answer is replaced.</param>
 /// <param name="Hang">When true the server never answers (until the client gives up).</param>
-internal sealed record CannedResponse(
+public sealed record CannedResponse(
     string Method, string PathPrefix, int Status, string Body = "", IReadOnlyDictionary<string, string>? Headers = null, bool Process = false, bool Hang = false);
-
-internal sealed record RecordedRequest(string Method, string Path, string Query, string? Authorization, string Body, DateTimeOffset At);
 
 /// <summary>
 /// A stateful stand-in for api.hubapi.com on 127.0.0.1 (real Kestrel, real HTTP): CRM v3 objects, v4 associations,
-/// search, owners and the OAuth token endpoint, seeded from the shared crm-*.json fixtures. Request times are
-/// stamped with the test's clock.
+/// search, owners and the OAuth token endpoint, seeded from the test fixtures crm-*.json (deals 9002 and 9003,
+/// company 555, contact 321; owner 77). Deals can be added while it runs (<see cref="AddDeal"/>). Request times are
+/// stamped with the given clock (a test's fake clock, or the system's).
 /// </summary>
-internal sealed partial class FakeHubSpotServer : IAsyncDisposable
+public sealed partial class FakeHubSpotServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly TimeProvider _clock;
     private readonly ConcurrentQueue<CannedResponse> _canned = new();
     private readonly Lock _state = new();
     private readonly Dictionary<(string Type, string Id), JsonObject> _objects = [];
     private readonly List<Association> _associations = [];
     private readonly Dictionary<string, DateTimeOffset> _oauthTokens = [];
+    private readonly Dictionary<string, HashSet<string>> _definedProperties = [];
     private int _nextId = 70_000;
+    private LoopbackServer _server = null!;
 
-    private FakeHubSpotServer(WebApplication app, TimeProvider clock)
+    private FakeHubSpotServer(TimeProvider clock)
     {
-        _app = app;
         _clock = clock;
         Seed("deals", Fixture("crm-deal-9002.json"));
         var second = Fixture("crm-deal-9002.json");
@@ -49,6 +42,14 @@ internal sealed partial class FakeHubSpotServer : IAsyncDisposable
         _associations.Add(new("deals", "9002", "companies", "555", [5]));
     }
 
+    /// <summary>
+    /// The custom deal properties a portal is set up with for Procurement Approval: the ones the policy reads and the
+    /// outcome written back (README, Procurement settings; defaults of ProcurementOptions).
+    /// </summary>
+    public static IReadOnlyList<string> ProcurementDealProperties { get; } =
+        ["approval_status", "approved_by", "approval_decided_at", "contract_term_months", "non_standard_terms", "deal_currency_code"];
+
+    /// <summary>http://127.0.0.1:{port}/</summary>
     public Uri BaseUrl { get; private set; } = null!;
 
     public string AccessToken { get; set; } = "test-token";
@@ -56,37 +57,77 @@ internal sealed partial class FakeHubSpotServer : IAsyncDisposable
     /// <summary>Headers added to every answer, e.g. X-HubSpot-RateLimit-Daily-Remaining.</summary>
     public ConcurrentDictionary<string, string> ResponseHeaders { get; } = new();
 
-    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+    /// <summary>Every request received (OAuth included), stamped with the server's clock.</summary>
+    public ConcurrentQueue<RecordedRequest> Requests => _server.Requests;
 
     public ConcurrentQueue<IReadOnlyDictionary<string, string>> TokenRequests { get; } = new();
 
-    public static async Task<FakeHubSpotServer> StartAsync(TimeProvider clock)
+    /// <summary><see cref="Settings"/> as command-line arguments for a service started in this process.</summary>
+    public IReadOnlyList<string> ServiceArgs => [.. Settings().Select(s => $"--{s.Key}={s.Value}")];
+
+    public static async Task<FakeHubSpotServer> StartAsync(TimeProvider? clock = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeHubSpotServer(app, clock);
-        server.Map(app);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = new Uri(address);
+        clock ??= TimeProvider.System;
+        var server = new FakeHubSpotServer(clock);
+        server._server = await LoopbackServer.StartAsync(server.Map, clock);
+        server.BaseUrl = new Uri(server._server.BaseUrl + "/");
         return server;
     }
 
+    /// <summary>The service's configuration for this HubSpot: base URL (plain HTTP allowed) and the private-app token.</summary>
+    public Dictionary<string, string?> Settings() => new()
+    {
+        ["HubSpot:BaseUrl"] = BaseUrl.ToString(),
+        ["HubSpot:AccessToken"] = AccessToken,
+        ["HubSpot:AllowInsecureHttp"] = "true",
+    };
+
     public void Enqueue(CannedResponse response) => _canned.Enqueue(response);
 
-    /// <summary>Creates custom properties (empty on every record of the type), as a portal admin would before an app writes them.</summary>
-    public void DefineProperties(string type, params string[] names)
+    /// <summary>
+    /// Creates custom properties (empty on every record of the type, including deals added later with
+    /// <see cref="AddDeal"/>), as a portal admin would before an app writes them.
+    /// </summary>
+    public void DefineProperties(string type, params IEnumerable<string> names)
     {
         lock (_state)
         {
+            if (!_definedProperties.TryGetValue(type, out var defined))
+            {
+                _definedProperties[type] = defined = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            defined.UnionWith(names);
             foreach (var record in _objects.Where(o => o.Key.Type == type).Select(o => o.Value["properties"]!.AsObject()))
             {
-                foreach (var name in names.Where(n => !record.ContainsKey(n)))
-                {
-                    record[name] = null;
-                }
+                AddMissing(record, defined);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds (or replaces) deal <paramref name="id"/> with <paramref name="properties"/>, plus hs_object_id and the
+    /// custom properties defined so far; associated with company <paramref name="companyId"/> when given.
+    /// </summary>
+    public void AddDeal(string id, IReadOnlyDictionary<string, string?> properties, string? companyId = null)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        var now = _clock.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var values = new JsonObject(properties.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
+        values["hs_object_id"] = id;
+        var record = new JsonObject { ["id"] = id, ["properties"] = values, ["createdAt"] = now, ["updatedAt"] = now, ["archived"] = false };
+        lock (_state)
+        {
+            if (_definedProperties.TryGetValue("deals", out var defined))
+            {
+                AddMissing(values, defined);
+            }
+
+            Seed("deals", record);
+            _associations.RemoveAll(a => a.FromType == "deals" && a.FromId == id && a.ToType == "companies");
+            if (companyId is not null)
+            {
+                _associations.Add(new("deals", id, "companies", companyId, [5]));
             }
         }
     }
@@ -118,24 +159,25 @@ internal sealed partial class FakeHubSpotServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private static JsonObject Fixture(string name) =>
         JsonNode.Parse(File.ReadAllText(TestPaths.Fixture(Path.Combine("hubspot", name))))!.AsObject();
 
     private void Seed(string type, JsonObject record) => _objects[(type, record["id"]!.GetValue<string>())] = record;
 
+    private static void AddMissing(JsonObject properties, IEnumerable<string> names)
+    {
+        foreach (var name in names.Where(n => !properties.ContainsKey(n)))
+        {
+            properties[name] = null;
+        }
+    }
+
+    /// <summary>Runs after <see cref="LoopbackServer"/> recorded the request: adds <see cref="ResponseHeaders"/>, refuses a missing or wrong token.</summary>
     private async Task<bool> PreludeAsync(HttpContext context)
     {
-        context.Request.EnableBuffering();
-        var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
-        context.Request.Body.Position = 0;
         var request = context.Request;
-        Requests.Enqueue(new(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", request.Headers.Authorization.ToString(), body, _clock.GetUtcNow()));
         foreach (var (name, value) in ResponseHeaders)
         {
             context.Response.Headers[name] = value;
@@ -196,5 +238,5 @@ internal sealed partial class FakeHubSpotServer : IAsyncDisposable
         }
     }
 
-    internal sealed record Association(string FromType, string FromId, string ToType, string ToId, IReadOnlyList<int> TypeIds);
+    public sealed record Association(string FromType, string FromId, string ToType, string ToId, IReadOnlyList<int> TypeIds);
 }
