@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using static HubSpotOrchestrator.Tests.Infrastructure.DirectoryJson;
 using HubSpotOrchestrator.People;
 
-namespace HubSpotOrchestrator.Tests.Approvals.Directory;
+namespace HubSpotOrchestrator.Tests.People;
 
 public sealed class PeopleDirectoryTests
 {
