@@ -8,7 +8,7 @@ namespace HubSpotOrchestrator.Webhooks;
 /// Recurring job: dispatches batches that were stored but never dispatched (e.g. a crash between store and
 /// enqueue) and the unrouted events of batches dispatched long ago (a lost or failed routing job).
 /// </summary>
-public sealed class InboxSweeper(IInboxStore inbox, IBackgroundJobClient jobs, IOptions<WebhookOptions> options, TimeProvider clock, ILogger<InboxSweeper> logger)
+internal sealed class InboxSweeper(IInboxStore inbox, EventDispatcher dispatcher, IOptions<WebhookOptions> options, TimeProvider clock, ILogger<InboxSweeper> logger)
 {
     public const string RecurringJobId = "inbox-sweeper";
 
@@ -19,24 +19,7 @@ public sealed class InboxSweeper(IInboxStore inbox, IBackgroundJobClient jobs, I
         var now = clock.GetUtcNow().UtcDateTime;
         var o = options.Value;
         var due = inbox.FindLeftBehind(now - o.RedispatchAfter, now - o.StuckAfter, 10 * o.MaxEventsPerJob);
-        var chunk = new List<LeftBehindBatch>();
-        var inChunk = 0;
-        foreach (var batch in due)
-        {
-            chunk.Add(batch);
-            inChunk += batch.EventIds.Count;
-            if (inChunk >= o.MaxEventsPerJob)
-            {
-                DispatchPump.Enqueue(jobs, inbox, chunk, clock);
-                chunk.Clear();
-                inChunk = 0;
-            }
-        }
-
-        if (chunk.Count > 0)
-        {
-            DispatchPump.Enqueue(jobs, inbox, chunk, clock);
-        }
+        dispatcher.EnqueueNow(due);
 
         var count = due.Sum(b => b.EventIds.Count);
         if (count > 0)
