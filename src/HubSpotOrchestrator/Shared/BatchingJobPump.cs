@@ -132,7 +132,9 @@ internal abstract class BatchingJobPump<T> : BackgroundService
             Enqueue(batch);
             return true;
         }
+        #pragma warning disable CA1031 // the pump must outlive a failed enqueue; the sweeper picks the batch up
         catch (Exception ex)
+        #pragma warning restore CA1031
         {
             OnEnqueueFailed(ex, batch, weight);
             return false;

@@ -1,5 +1,4 @@
 using Hangfire;
-using HubSpotOrchestrator.Shared;
 using HubSpotOrchestrator.Storage;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +14,7 @@ internal sealed class EventDispatcher(
     IInboxStore inbox,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
-    ILogger<EventDispatcher> logger) : BatchingJobPump<LeftBehindBatch>(clock, logger)
+    ILogger<EventDispatcher> logger) : Shared.BatchingJobPump<LeftBehindBatch>(clock, logger)
 {
     protected override int MaxBatchWeight => options.Value.MaxEventsPerJob;
 

@@ -219,14 +219,13 @@ public sealed class HotReloadedFileTests : IDisposable
     {
         var inside = 0;
         var overlapped = false;
-        var file = new HotReloadedFile<Settings, string>("Settings", async (at, ct) =>
+        using var file = new HotReloadedFile<Settings, string>("Settings", async (at, ct) =>
         {
             overlapped |= Interlocked.Increment(ref inside) > 1;
             await Task.Delay(5, ct);
             Interlocked.Decrement(ref inside);
             return new(new Settings("v", at.Millisecond + 1), []);
         }, s => s.Version, TimeProvider.System, NullLogger.Instance);
-        _files.Add(file);
 
         await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => file.ReloadAsync())));
 

@@ -1,5 +1,4 @@
 using Hangfire;
-using HubSpotOrchestrator.Shared;
 using HubSpotOrchestrator.Storage;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +10,7 @@ namespace HubSpotOrchestrator.Workflows.Engine;
 /// lost (a crash before the enqueue) is still Pending in the store, and the run sweeper starts it again.
 /// </summary>
 internal sealed class RunDispatcher(IBackgroundJobClient jobs, IOptions<WorkflowOptions> options, TimeProvider clock, ILogger<RunDispatcher> logger)
-    : BatchingJobPump<string>(clock, logger)
+    : Shared.BatchingJobPump<string>(clock, logger)
 {
     protected override int MaxBatchWeight => options.Value.RunsPerJob;
 
