@@ -1,6 +1,6 @@
-using System.Threading.Channels;
 using Hangfire;
 using Microsoft.Extensions.Options;
+using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Workflows.Engine;
 
@@ -9,39 +9,19 @@ namespace HubSpotOrchestrator.Workflows.Engine;
 /// Hangfire on SQLite manages about a hundred jobs a second here, far fewer than runs can execute. A run whose id is
 /// lost (a crash before the enqueue) is still Pending in the store, and the run sweeper starts it again.
 /// </summary>
-internal sealed class RunDispatcher
+internal sealed class RunDispatcher(IBackgroundJobClient jobs, IOptions<WorkflowOptions> options, TimeProvider clock, ILogger<RunDispatcher> logger)
+    : Shared.BatchingJobPump<string>(clock, logger)
 {
-    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    protected override int MaxBatchWeight => options.Value.RunsPerJob;
 
-    public ChannelReader<string> Reader => _queue.Reader;
-
-    public void Post(string runId) => _queue.Writer.TryWrite(runId);
-}
-
-internal sealed class RunDispatchPump(RunDispatcher dispatcher, IBackgroundJobClient jobs, IOptions<WorkflowOptions> options, ILogger<RunDispatchPump> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override void Enqueue(IReadOnlyList<string> runIds)
     {
-        var batch = new List<string>();
-        while (await dispatcher.Reader.WaitToReadAsync(stoppingToken))
-        {
-            batch.Clear();
-            while (batch.Count < options.Value.RunsPerJob && dispatcher.Reader.TryRead(out var id))
-            {
-                batch.Add(id);
-            }
-
-            var ids = batch.Distinct(StringComparer.Ordinal).ToArray();
-            try
-            {
-                jobs.Enqueue<RunExecutor>(x => x.ExecuteManyAsync(ids, CancellationToken.None));
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Could not enqueue {RunCount} runs; the run sweeper will start them", ids.Length);
-            }
-        }
+        var ids = runIds.Distinct(StringComparer.Ordinal).ToArray();
+        jobs.Enqueue<RunExecutor>(x => x.ExecuteManyAsync(ids, CancellationToken.None));
     }
+
+    protected override void OnEnqueueFailed(Exception exception, IReadOnlyList<string> batch, int weight) =>
+        Logger.LogError(exception, "Could not enqueue {RunCount} runs; the run sweeper will start them", batch.Distinct(StringComparer.Ordinal).Count());
 }
 
 /// <summary>Recurring job: starts runs left Pending without progress (their start was lost in a crash).</summary>
