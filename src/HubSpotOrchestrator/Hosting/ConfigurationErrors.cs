@@ -22,17 +22,6 @@ internal static partial class ConfigurationErrors
     public static void ValidateOnStart(IServiceProvider services) =>
         services.GetService<IStartupValidator>()?.Validate();
 
-    /// <summary>
-    /// Binds a section the way the service does and applies its data annotations, for CLI verbs that read settings
-    /// without starting the service. Throws <see cref="OptionsValidationException"/> like the service would.
-    /// </summary>
-    public static T Bind<T>(IConfiguration configuration, string section) where T : class, new()
-    {
-        var value = configuration.GetSection(section).Get<T>() ?? new T();
-        var result = new DataAnnotationValidateOptions<T>(Options.DefaultName).Validate(Options.DefaultName, value);
-        return result.Failed ? throw new OptionsValidationException(Options.DefaultName, typeof(T), result.Failures) : value;
-    }
-
     /// <summary>Prints the problems and returns the exit code.</summary>
     public static int Report(IReadOnlyList<string> problems, TextWriter stderr)
     {
