@@ -37,7 +37,7 @@ internal static class Cli
         {
             return await RunVerbAsync(args);
         }
-        catch (Exception ex) when (ConfigurationErrors.Describe(ex) is { Count: > 0 } problems)
+        catch (Exception ex) when (ConfigurationErrors.OwnsProcess && ConfigurationErrors.Describe(ex) is { Count: > 0 } problems)
         {
             return ConfigurationErrors.Report(problems, Console.Error);
         }

@@ -15,6 +15,12 @@ internal static partial class ConfigurationErrors
     public const int ExitCode = 1;
 
     /// <summary>
+    /// True when this assembly is the process's entry point, so it decides how the process ends. Hosted in another
+    /// process (WebApplicationFactory runs Program's Main on its own thread) the exception goes to that host instead.
+    /// </summary>
+    public static bool OwnsProcess => Assembly.GetEntryAssembly() == typeof(ConfigurationErrors).Assembly;
+
+    /// <summary>
     /// Runs the <c>ValidateOnStart</c> checks now, right after the app is built: all of them, before anything opens a
     /// store or creates files, and before the host starts (which resolves hosted services first and logs a failure
     /// with a stack trace). Throws <see cref="OptionsValidationException"/> (or an <see cref="AggregateException"/> of them).
