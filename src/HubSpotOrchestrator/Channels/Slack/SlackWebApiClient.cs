@@ -17,6 +17,7 @@ public sealed class SlackWebApiClient
     internal const string HttpClientName = "Slack.WebApi";
     internal const int MaxAttempts = 4;
     private static readonly TimeSpan MaxInlineWait = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly SlackOptions _options;
@@ -125,7 +126,7 @@ public sealed class SlackWebApiClient
             var status = (int)response.StatusCode;
             if (status == 429)
             {
-                var wait = RetryAfter.Read(response.Headers, _timeProvider) ?? RetryAfter.Backoff(attempt);
+                var wait = Shared.Backoff.Delay(attempt, FirstRetryDelay, MaxInlineWait, Shared.RetryAfter.Read(response.Headers, _timeProvider));
                 if (attempt < MaxAttempts && wait <= MaxInlineWait)
                 {
                     _logger.LogWarning("Slack {Method} rate limited; retry {Attempt} in {Delay}", name, attempt, wait);
