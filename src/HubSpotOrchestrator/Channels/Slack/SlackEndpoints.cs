@@ -177,23 +177,24 @@ public static partial class SlackEndpoints
         return Results.Text(response.ToJsonString(), "application/json", Encoding.UTF8);
     }
 
-    /// <summary>Reads the raw body and checks its Slack signature; a refusal is a 401 (or 413) problem and nothing else happens.</summary>
+    /// <summary>Reads the raw body and checks its Slack signature; a refusal is a 401 (or 413, or 400 for a cut-off body) problem and nothing else happens.</summary>
     private static async Task<(string Body, IResult? Refusal)> ReadVerifiedAsync(HttpContext context, ILogger logger)
     {
         var request = context.Request;
-        if (request.ContentLength > MaxBodyBytes)
+        var read = await Shared.BoundedBody.ReadAsync(request, MaxBodyBytes, context.RequestAborted);
+        if (read.Status == Shared.BoundedBodyStatus.TooLarge)
         {
             return ("", Results.Problem(statusCode: 413, title: "Slack request too large", detail: $"The body exceeds {MaxBodyBytes} bytes."));
         }
 
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, context.RequestAborted);
-        if (buffer.Length > MaxBodyBytes)
+        if (read.Status == Shared.BoundedBodyStatus.Incomplete)
         {
-            return ("", Results.Problem(statusCode: 413, title: "Slack request too large", detail: $"The body exceeds {MaxBodyBytes} bytes."));
+            // The client went away mid-body: nothing to act on, and not a service fault.
+            logger.LogInformation("Slack request to {Path} body incomplete: {Reason}", request.Path.Value, read.Reason);
+            return ("", Results.Problem(statusCode: 400, title: "Incomplete request body", detail: "The request body ended before it was complete."));
         }
 
-        var bytes = buffer.ToArray();
+        var bytes = read.Bytes;
         var verifier = context.RequestServices.GetRequiredService<SlackSignatureVerifier>();
         var result = verifier.Verify(
             request.Headers[SlackSignatureVerifier.SignatureHeader].ToString(),
