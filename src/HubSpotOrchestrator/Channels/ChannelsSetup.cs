@@ -10,6 +10,7 @@ internal static class ChannelsSetup
         services.AddOptions<ChannelOptions>().Bind(configuration.GetSection(ChannelOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PromptCards>();
         services.AddSingleton<ChatActions>();
+        services.AddSingleton<ClickedCards>();
         services.AddSingleton<BotCommands>();
         services.AddSingleton<IRunObserver, ExceptionPrompter>();
         return services;

@@ -91,7 +91,7 @@ public static partial class SlackEndpoints
     }
 
     private static async Task<IResult> Interactivity(
-        HttpContext context, SlackPeople people, ChatActions actions, ICardRenderer renderer, IBackgroundJobClient jobs, ILoggerFactory loggers)
+        HttpContext context, SlackPeople people, ChatActions actions, IBackgroundJobClient jobs, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(SlackEndpoints).FullName!);
         var (body, refusal) = await ReadVerifiedAsync(context, logger);
@@ -121,11 +121,12 @@ public static partial class SlackEndpoints
         var actorRef = person?.Id ?? "slack:" + slackUserId;
         var inputs = StateValues(interaction.Raw);
         ChatActionResult? last = null;
+        JsonObject? lastData = null;
         foreach (var action in blockActions.Actions.Where(a => !string.IsNullOrEmpty(a.Value)))
         {
-            var data = ActionData(action.Value!, inputs);
+            lastData = ActionData(action.Value!, inputs);
             // The decision is recorded (LiteDB) inside Handle, before Slack gets its 200.
-            last = actions.Handle(person, actorRef, action.ActionId, data, "slack");
+            last = actions.Handle(person, actorRef, action.ActionId, lastData, "slack");
             logger.LogInformation("Slack click {Verb} by {Actor}: {Status}", action.ActionId, actorRef, last.Status);
         }
 
@@ -133,8 +134,10 @@ public static partial class SlackEndpoints
         {
             if (blockActions.ChannelId is { } channel && blockActions.MessageTs is { } ts && !IsEphemeral(interaction.Raw))
             {
-                var message = renderer.RenderSlack(last.Card.Template, last.Card.Data).ToJsonString();
-                jobs.Enqueue<SlackMessageJob>(j => j.UpdateAsync(channel, ts, message, CancellationToken.None));
+                // Ids only: job arguments are stored and shown on /admin/jobs, and the card carries an action token.
+                var (approvalId, exceptionId) = ClickedCards.Ids(lastData);
+                var status = last.Status;
+                jobs.Enqueue<SlackMessageJob>(j => j.UpdateAsync(channel, ts, status, approvalId, exceptionId, actorRef, CancellationToken.None));
             }
             else
             {
