@@ -15,6 +15,7 @@ internal static class ChannelsSetup
         services.AddSingleton<PromptCards>();
         services.AddSingleton<IApprovalListener, ApprovalPrompts>();
         services.AddSingleton<ChatActions>();
+        services.AddSingleton<ClickedCards>();
         services.AddSingleton<BotCommands>();
         services.AddSingleton<IRunObserver, ExceptionPrompter>();
         return services;

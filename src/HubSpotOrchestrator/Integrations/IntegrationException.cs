@@ -1,4 +1,4 @@
-using HubSpotOrchestrator.Channels.Teams;
+using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Integrations;
 

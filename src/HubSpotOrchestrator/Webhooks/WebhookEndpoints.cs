@@ -1,4 +1,4 @@
-using HubSpotOrchestrator.Channels.Teams;
+using HubSpotOrchestrator.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -41,24 +41,22 @@ internal sealed class WebhookIngest(
         }
 
         var limit = options.Value.MaxBodyBytes;
-        byte[]? body;
-        try
-        {
-            body = await ReadBodyAsync(request, limit, ct);
-        }
-        catch (Exception ex) when (ex is BadHttpRequestException or IOException || (ex is OperationCanceledException && ct.IsCancellationRequested))
+        var read = await Shared.BoundedBody.ReadAsync(request, limit, ct);
+        if (read.Status == Shared.BoundedBodyStatus.Incomplete)
         {
             // The client went away mid-body (or sent less than its Content-Length): nothing was stored, and
             // HubSpot retries what it did not see acknowledged. Not a service fault, so no error and no stack trace.
-            logger.LogInformation("Webhook request body incomplete from {RemoteIp}: {Reason}", http.Connection.RemoteIpAddress, ex.Message);
+            logger.LogInformation("Webhook request body incomplete from {RemoteIp}: {Reason}", http.Connection.RemoteIpAddress, read.Reason);
             WebhookMetrics.RequestsRejected.WithLabels("incomplete_body").Inc();
             return TypedResults.Problem(title: "Incomplete request body", detail: "The request body ended before its declared length.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (body is null)
+        if (read.Status == Shared.BoundedBodyStatus.TooLarge)
         {
             return Reject("too_large", StatusCodes.Status413PayloadTooLarge, "Request body too large", $"The body exceeds {limit} bytes (Webhooks:MaxBodyBytes).");
         }
+
+        var body = read.Bytes;
 
         var verification = verifier.Verify(request, body, allowApiKey: workflowAction);
         if (!verification.Verified)
@@ -119,29 +117,5 @@ internal sealed class WebhookIngest(
     {
         WebhookMetrics.RequestsRejected.WithLabels(reason).Inc();
         return TypedResults.Problem(title: title, detail: detail, statusCode: status);
-    }
-
-    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is larger.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken ct)
-    {
-        if (request.ContentLength > limit)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 16 * 1024);
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 }

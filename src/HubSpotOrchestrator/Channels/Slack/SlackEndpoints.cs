@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Hangfire;
 using HubSpotOrchestrator.Cards;
+using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Channels.Slack;
 
@@ -91,7 +92,7 @@ public static partial class SlackEndpoints
     }
 
     private static async Task<IResult> Interactivity(
-        HttpContext context, SlackPeople people, ChatActions actions, ICardRenderer renderer, IBackgroundJobClient jobs, ILoggerFactory loggers)
+        HttpContext context, SlackPeople people, ChatActions actions, IBackgroundJobClient jobs, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(SlackEndpoints).FullName!);
         var (body, refusal) = await ReadVerifiedAsync(context, logger);
@@ -121,11 +122,12 @@ public static partial class SlackEndpoints
         var actorRef = person?.Id ?? "slack:" + slackUserId;
         var inputs = StateValues(interaction.Raw);
         ChatActionResult? last = null;
+        JsonObject? lastData = null;
         foreach (var action in blockActions.Actions.Where(a => !string.IsNullOrEmpty(a.Value)))
         {
-            var data = ActionData(action.Value!, inputs);
+            lastData = ActionData(action.Value!, inputs);
             // The decision is recorded (LiteDB) inside Handle, before Slack gets its 200.
-            last = actions.Handle(person, actorRef, action.ActionId, data, "slack");
+            last = actions.Handle(person, actorRef, action.ActionId, lastData, "slack");
             logger.LogInformation("Slack click {Verb} by {Actor}: {Status}", action.ActionId, actorRef, last.Status);
         }
 
@@ -133,8 +135,10 @@ public static partial class SlackEndpoints
         {
             if (blockActions.ChannelId is { } channel && blockActions.MessageTs is { } ts && !IsEphemeral(interaction.Raw))
             {
-                var message = renderer.RenderSlack(last.Card.Template, last.Card.Data).ToJsonString();
-                jobs.Enqueue<SlackMessageJob>(j => j.UpdateAsync(channel, ts, message, CancellationToken.None));
+                // Ids only: job arguments are stored and shown on /admin/jobs, and the card carries an action token.
+                var (approvalId, exceptionId) = ClickedCards.Ids(lastData);
+                var status = last.Status;
+                jobs.Enqueue<SlackMessageJob>(j => j.UpdateAsync(channel, ts, status, approvalId, exceptionId, actorRef, CancellationToken.None));
             }
             else
             {
@@ -177,23 +181,24 @@ public static partial class SlackEndpoints
         return Results.Text(response.ToJsonString(), "application/json", Encoding.UTF8);
     }
 
-    /// <summary>Reads the raw body and checks its Slack signature; a refusal is a 401 (or 413) problem and nothing else happens.</summary>
+    /// <summary>Reads the raw body and checks its Slack signature; a refusal is a 401 (or 413, or 400 for a cut-off body) problem and nothing else happens.</summary>
     private static async Task<(string Body, IResult? Refusal)> ReadVerifiedAsync(HttpContext context, ILogger logger)
     {
         var request = context.Request;
-        if (request.ContentLength > MaxBodyBytes)
+        var read = await Shared.BoundedBody.ReadAsync(request, MaxBodyBytes, context.RequestAborted);
+        if (read.Status == Shared.BoundedBodyStatus.TooLarge)
         {
             return ("", Results.Problem(statusCode: 413, title: "Slack request too large", detail: $"The body exceeds {MaxBodyBytes} bytes."));
         }
 
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, context.RequestAborted);
-        if (buffer.Length > MaxBodyBytes)
+        if (read.Status == Shared.BoundedBodyStatus.Incomplete)
         {
-            return ("", Results.Problem(statusCode: 413, title: "Slack request too large", detail: $"The body exceeds {MaxBodyBytes} bytes."));
+            // The client went away mid-body: nothing to act on, and not a service fault.
+            logger.LogInformation("Slack request to {Path} body incomplete: {Reason}", request.Path.Value, read.Reason);
+            return ("", Results.Problem(statusCode: 400, title: "Incomplete request body", detail: "The request body ended before it was complete."));
         }
 
-        var bytes = buffer.ToArray();
+        var bytes = read.Bytes;
         var verifier = context.RequestServices.GetRequiredService<SlackSignatureVerifier>();
         var result = verifier.Verify(
             request.Headers[SlackSignatureVerifier.SignatureHeader].ToString(),

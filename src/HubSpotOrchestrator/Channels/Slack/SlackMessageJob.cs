@@ -9,7 +9,8 @@ namespace HubSpotOrchestrator.Channels.Slack;
 /// The Slack Web API calls that follow an inbound request. They run as Hangfire jobs so the request is acknowledged
 /// within Slack's 3 seconds (protocols.md §3.2/§3.4) and a Slack outage only delays the answer.
 /// </summary>
-public sealed class SlackMessageJob(SlackWebApiClient slack, SlackPeople people, BotCommands commands, ICardRenderer renderer, ILogger<SlackMessageJob> logger)
+public sealed class SlackMessageJob(
+    SlackWebApiClient slack, SlackPeople people, BotCommands commands, ClickedCards clickedCards, ICardRenderer renderer, ILogger<SlackMessageJob> logger)
 {
     /// <summary>Answers a mention or DM: the bot command's card, in the same channel (in the thread for mentions).</summary>
     [AutomaticRetry(Attempts = 5)]
@@ -21,12 +22,16 @@ public sealed class SlackMessageJob(SlackWebApiClient slack, SlackPeople people,
         await RunAsync("reply in " + channel, () => slack.PostMessageAsync(channel, Text(message), message["blocks"], threadTs, ct));
     }
 
-    /// <summary>Replaces a clicked message with <paramref name="message"/> (a rendered <c>{text, blocks}</c> JSON).</summary>
+    /// <summary>
+    /// Replaces a clicked message with the card for the click's outcome, rendered now from the store: the arguments
+    /// are ids only (they are stored in Hangfire and shown on /admin/jobs; the card carries an action token).
+    /// </summary>
     [AutomaticRetry(Attempts = 5)]
-    public async Task UpdateAsync(string channel, string ts, string message, CancellationToken ct)
+    public async Task UpdateAsync(string channel, string ts, ChatActionStatus status, string? approvalId, string? exceptionId, string actorRef, CancellationToken ct)
     {
-        var payload = JsonNode.Parse(message) as JsonObject ?? throw new ArgumentException("The message is not a JSON object.", nameof(message));
-        await RunAsync($"update of {channel}|{ts}", () => slack.UpdateMessageAsync(channel, ts, Text(payload), payload["blocks"], ct));
+        var card = clickedCards.Render(status, approvalId, exceptionId, actorRef);
+        var message = renderer.RenderSlack(card.Template, card.Data);
+        await RunAsync($"update of {channel}|{ts}", () => slack.UpdateMessageAsync(channel, ts, Text(message), message["blocks"], ct));
     }
 
     internal static string Text(JsonObject message) => message["text"]?.GetValue<string>() is { Length: > 0 } text ? text : "HubSpot Orchestrator";

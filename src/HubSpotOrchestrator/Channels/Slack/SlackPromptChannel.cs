@@ -1,6 +1,5 @@
 using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Cards;
-using HubSpotOrchestrator.Integrations;
 using HubSpotOrchestrator.People;
 using Microsoft.Extensions.Options;
 
@@ -29,16 +28,17 @@ public sealed class SlackPromptChannel(
 
     public async Task<string?> DeliverAsync(Prompt prompt, CancellationToken ct)
     {
+        if (prompt.Kind == PromptKind.ApprovalDecided && prompt.ApprovalId is { } approvalId && approvals.Get(approvalId) is { } decided)
+        {
+            // Before posting, so a failed update is retried (the job re-runs until this channel's delivery is recorded);
+            // and whoever this prompt is for, since the earlier copies are other people's.
+            await UpdateEarlierMessagesAsync(prompt, decided, ct);
+        }
+
         if (prompt.RecipientId is null || directory.Find(prompt.RecipientId) is not { Active: true } person)
         {
             logger.LogInformation("Prompt {PromptId}: recipient {Recipient} is not an active directory person; nothing sent to Slack", prompt.Id, prompt.RecipientId ?? "(audience)");
             return null;
-        }
-
-        if (prompt.Kind == PromptKind.ApprovalDecided && prompt.ApprovalId is { } approvalId)
-        {
-            // Before posting, so a failed update is retried (the job re-runs until this channel's delivery is recorded).
-            await UpdateEarlierMessagesAsync(prompt, approvalId, ct);
         }
 
         var card = cards.ForPrompt(prompt);
@@ -62,38 +62,15 @@ public sealed class SlackPromptChannel(
         return posted.Channel + "|" + posted.Ts;
     }
 
-    private async Task UpdateEarlierMessagesAsync(Prompt prompt, string approvalId, CancellationToken ct)
+    private Task UpdateEarlierMessagesAsync(Prompt prompt, Approval approval, CancellationToken ct)
     {
-        if (approvals.Get(approvalId) is not { } approval)
-        {
-            return;
-        }
-
         var card = cards.ForApproval(approval);
         var message = renderer.RenderSlack(card.Template, card.Data);
-        var references = prompts.ForApproval(approvalId)
-            .Where(p => p.Id != prompt.Id)
-            .SelectMany(p => p.Deliveries)
-            .Where(d => d.Channel == ChannelName && d.Reference is not null)
-            .Select(d => d.Reference!)
-            .Distinct(StringComparer.Ordinal);
-        foreach (var reference in references)
-        {
-            var parts = reference.Split('|');
-            if (parts.Length != 2)
-            {
-                logger.LogWarning("Slack message reference {Reference} is not 'channel|ts'; skipped", reference);
-                continue;
-            }
-
-            try
-            {
-                await slack.UpdateMessageAsync(parts[0], parts[1], SlackMessageJob.Text(message), message["blocks"], ct);
-            }
-            catch (IntegrationException ex) when (ex.Kind == FailureKind.Permanent)
-            {
-                logger.LogWarning("Slack message {Reference} for approval {ApprovalId} not updated: {Message}", reference, approvalId, ex.Message);
-            }
-        }
+        return CardReplacement.ReplaceEarlierCopiesAsync(prompts, prompt, ChannelName, ParseReference,
+            (posted, token) => slack.UpdateMessageAsync(posted.Channel, posted.Ts, SlackMessageJob.Text(message), message["blocks"], token), logger, ct);
     }
+
+    /// <summary>A delivery reference, <c>"channel|ts"</c> as <see cref="DeliverAsync"/> returns it; null when it is not one.</summary>
+    internal static SlackMessageRef? ParseReference(string reference) =>
+        reference.Split('|') is [{ Length: > 0 } channel, { Length: > 0 } ts] ? new SlackMessageRef(channel, ts) : null;
 }

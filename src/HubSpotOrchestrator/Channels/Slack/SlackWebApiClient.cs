@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Integrations;
+using HubSpotOrchestrator.Shared;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Channels.Slack;
@@ -17,6 +18,7 @@ public sealed class SlackWebApiClient
     internal const string HttpClientName = "Slack.WebApi";
     internal const int MaxAttempts = 4;
     private static readonly TimeSpan MaxInlineWait = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly SlackOptions _options;
@@ -125,7 +127,7 @@ public sealed class SlackWebApiClient
             var status = (int)response.StatusCode;
             if (status == 429)
             {
-                var wait = RetryAfter.Read(response.Headers, _timeProvider) ?? RetryAfter.Backoff(attempt);
+                var wait = Shared.Backoff.Delay(attempt, FirstRetryDelay, MaxInlineWait, Shared.RetryAfter.Read(response.Headers, _timeProvider));
                 if (attempt < MaxAttempts && wait <= MaxInlineWait)
                 {
                     _logger.LogWarning("Slack {Method} rate limited; retry {Attempt} in {Delay}", name, attempt, wait);

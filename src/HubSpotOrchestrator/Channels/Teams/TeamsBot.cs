@@ -89,18 +89,21 @@ internal sealed partial class TeamsBot(
     {
         var verb = data["verb"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
         var actorRef = TeamsPeople.ActorRef(person, activity.From);
-        var card = string.IsNullOrWhiteSpace(verb)
-            ? teamsCards.Render(new CardContent("notice", new JsonObject { ["title"] = "Unknown action", ["message"] = "This card button carries no verb." }))
-            : teamsCards.Render(actions.Handle(person, actorRef, verb, data, TeamsPromptChannel.ChannelName).Card);
+        var result = string.IsNullOrWhiteSpace(verb)
+            ? new ChatActionResult(ChatActionStatus.Invalid, "no verb", new CardContent("notice", new JsonObject { ["title"] = "Unknown action", ["message"] = "This card button carries no verb." }))
+            : actions.Handle(person, actorRef, verb, data, TeamsPromptChannel.ChannelName);
         if (activity.ReplyToId is { Length: > 0 } replyToId)
         {
             // Answer the submit now; the card replacement follows in a job (protocols.md §2.7: no card in the answer to a submit).
-            jobs.Enqueue<TeamsCardUpdateJob>(j => j.UpdateAsync(activity.ServiceUrl!, activity.Conversation!.Id!, replyToId, card.ToJsonString(), CancellationToken.None));
+            // Ids only: job arguments are stored and shown on /admin/jobs, and the card carries an action token.
+            var message = new TeamsMessageRef(activity.ServiceUrl!, activity.Conversation!.Id!, replyToId).ToString();
+            var (approvalId, exceptionId) = string.IsNullOrWhiteSpace(verb) ? (null, null) : ClickedCards.Ids(data);
+            jobs.Enqueue<TeamsCardUpdateJob>(j => j.UpdateAsync(message, result.Status, approvalId, exceptionId, actorRef, CancellationToken.None));
             logger.LogInformation("Teams card submit {Verb} by {Actor}; card {ActivityId} will be replaced", verb, actorRef, replyToId);
         }
         else
         {
-            await ReplyAsync(activity, card, ct);
+            await ReplyAsync(activity, teamsCards.Render(result.Card), ct);
         }
     }
 

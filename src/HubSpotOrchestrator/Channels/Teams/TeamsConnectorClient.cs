@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using HubSpotOrchestrator.Integrations;
+using HubSpotOrchestrator.Shared;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Channels.Teams;
@@ -16,6 +17,7 @@ public sealed class TeamsConnectorClient
     internal const string HttpClientName = "Teams.Connector";
     internal const int MaxAttempts = 5;
     internal static readonly TimeSpan MaxInlineWait = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly BotTokenProvider _tokens;
@@ -143,10 +145,10 @@ public sealed class TeamsConnectorClient
                 continue;
             }
 
-            var retryAfter = RetryAfter.Read(response.Headers, _timeProvider);
+            var retryAfter = Shared.RetryAfter.Read(response.Headers, _timeProvider);
             if (IsRetryable(status))
             {
-                var wait = retryAfter ?? RetryAfter.Backoff(attempt);
+                var wait = Shared.Backoff.Delay(attempt, FirstRetryDelay, MaxInlineWait, retryAfter);
                 if (attempt < MaxAttempts && wait <= MaxInlineWait)
                 {
                     _logger.LogWarning("Teams Connector answered {Status} to {Method}; retry {Attempt} in {Delay}", status, method, attempt, wait);

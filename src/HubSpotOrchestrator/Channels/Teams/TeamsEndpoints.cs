@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Channels.Teams;
 
@@ -12,11 +13,20 @@ internal static class TeamsEndpoints
 
     public static async Task<IResult> HandleAsync(HttpContext http, BotFrameworkAuthenticator authenticator, TeamsBot bot, ILoggerFactory loggers, CancellationToken ct)
     {
-        var body = await ReadBodyAsync(http, ct);
-        if (body is null)
+        var read = await Shared.BoundedBody.ReadAsync(http.Request, MaxBodyBytes, ct);
+        if (read.Status == Shared.BoundedBodyStatus.TooLarge)
         {
             return TypedResults.Problem(title: "Activity too large", detail: $"The activity is larger than {MaxBodyBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
+
+        if (read.Status == Shared.BoundedBodyStatus.Incomplete)
+        {
+            // The client went away mid-body: nothing to act on, and not a service fault.
+            loggers.CreateLogger(typeof(TeamsEndpoints)).LogInformation("Teams activity body incomplete from {RemoteIp}: {Reason}", http.Connection.RemoteIpAddress, read.Reason);
+            return TypedResults.Problem(title: "Incomplete request body", detail: "The request body ended before it was complete.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var body = Encoding.UTF8.GetString(read.Bytes);
 
         Activity activity;
         try
@@ -53,34 +63,5 @@ internal static class TeamsEndpoints
 
         // Invoke answers are always HTTP 200: clients show other statuses as a generic failure (protocols.md §2.6, §2.9).
         return invokeResponse is null ? TypedResults.Ok() : TypedResults.Json(invokeResponse, ActivityJson.Options);
-    }
-
-    private static async Task<string?> ReadBodyAsync(HttpContext http, CancellationToken ct)
-    {
-        if (http.Request.ContentLength > MaxBodyBytes)
-        {
-            return null;
-        }
-
-        var feature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (feature is { IsReadOnly: false })
-        {
-            feature.MaxRequestBodySize = MaxBodyBytes;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 }

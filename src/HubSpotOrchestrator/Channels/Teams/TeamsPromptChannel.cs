@@ -93,33 +93,19 @@ internal sealed class TeamsPromptChannel(
         return reference;
     }
 
-    private async Task ReplaceEarlierMessagesAsync(Prompt current, Approval approval, CancellationToken ct)
+    private Task ReplaceEarlierMessagesAsync(Prompt current, Approval approval, CancellationToken ct)
     {
         var card = OutgoingActivity.AdaptiveCard(teamsCards.Render(cards.ForApproval(approval)));
-        var earlier = prompts.ForApproval(approval.Id)
-            .Where(p => p.Id != current.Id && p.Kind != PromptKind.ApprovalDecided)
-            .SelectMany(p => p.Deliveries)
-            .Where(d => d.Channel == ChannelName)
-            .Select(d => TeamsMessageRef.TryParse(d.Reference))
-            .OfType<TeamsMessageRef>()
-            .Distinct();
-        foreach (var message in earlier)
+        return CardReplacement.ReplaceEarlierCopiesAsync(prompts, current, ChannelName, TeamsMessageRef.TryParse, async (message, token) =>
         {
+            // Only to conversations this bot stored: loading the reference re-trusts its serviceUrl after a restart.
             if (references.FindConversation(message.ServiceUrl, message.ConversationId) is null)
             {
                 logger.LogWarning("Not updating Teams message {ActivityId}: conversation {ConversationId} is not a stored conversation", message.ActivityId, message.ConversationId);
-                continue;
+                return;
             }
 
-            try
-            {
-                await connector.UpdateActivityAsync(message.ServiceUrl, message.ConversationId, message.ActivityId, card, ct);
-            }
-            catch (IntegrationException ex) when (ex.Kind != FailureKind.Transient)
-            {
-                // A deleted message or an uninstalled app stays that way; the rest still get the decided card.
-                logger.LogWarning(ex, "Could not replace Teams message {ActivityId} in {ConversationId} with the decided card", message.ActivityId, message.ConversationId);
-            }
-        }
+            await connector.UpdateActivityAsync(message.ServiceUrl, message.ConversationId, message.ActivityId, card, token);
+        }, logger, ct);
     }
 }

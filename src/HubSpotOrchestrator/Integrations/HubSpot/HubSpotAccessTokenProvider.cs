@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using HubSpotOrchestrator.Channels.Teams;
+using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Integrations.HubSpot;
 
@@ -84,7 +84,7 @@ internal sealed class HubSpotAccessTokenProvider(
             {
                 throw new IntegrationException(
                     HubSpotErrors.System, FailureKind.Transient, $"HubSpot OAuth token refresh failed with {(int)response.StatusCode}",
-                    statusCode: (int)response.StatusCode, retryAfter: HubSpotErrors.RetryAfter(response, time));
+                    statusCode: (int)response.StatusCode, retryAfter: Shared.RetryAfter.Read(response.Headers, time));
             }
 
             var (token, expiresIn) = ParseToken(body, oauth.TokenUrl);

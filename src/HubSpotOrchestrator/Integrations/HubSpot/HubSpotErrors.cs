@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using HubSpotOrchestrator.Channels.Teams;
+using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Integrations.HubSpot;
 
@@ -33,7 +33,7 @@ internal static class HubSpotErrors
             case >= HttpStatusCode.InternalServerError:
             case HttpStatusCode.RequestTimeout:
                 return new(System, FailureKind.Transient, $"{endpoint}: HubSpot answered {status} and retries are exhausted. {hubSpotMessage}".TrimEnd(),
-                    statusCode: status, retryAfter: RetryAfter(response, time));
+                    statusCode: status, retryAfter: Shared.RetryAfter.Read(response.Headers, time));
             default:
                 // 400 (invalid property, bad value), 409 (conflict), 415, ...: repeating the same request cannot succeed.
                 return new(System, FailureKind.Permanent, $"{endpoint}: HubSpot rejected the request ({status}): {hubSpotMessage}", statusCode: status);
@@ -77,22 +77,5 @@ internal static class HubSpotErrors
         }
 
         return body.Length <= 300 ? body : body[..300] + "…";
-    }
-
-    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (header?.Date is { } date)
-        {
-            var wait = date - time.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
     }
 }

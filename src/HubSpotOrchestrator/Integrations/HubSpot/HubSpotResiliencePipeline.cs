@@ -2,7 +2,6 @@ using System.Net;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
-using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Integrations.HubSpot;
@@ -26,15 +25,13 @@ internal sealed class HubSpotResiliencePipeline
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 MaxRetryAttempts = options.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
                 Delay = options.RetryBaseDelay,
-                MaxDelay = options.MaxRetryAfter > TimeSpan.Zero ? options.MaxRetryAfter : null,
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, options, time)),
 
-                // HubSpot: on 429 honour Retry-After when present; otherwise the exponential backoff applies.
-                DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Result is { } response ? HubSpotErrors.RetryAfter(response, time) : null),
+                // The service's one backoff (Shared.Backoff), never sooner than HubSpot's Retry-After when it sends one.
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Shared.Backoff.Delay(
+                    args.AttemptNumber + 1, options.RetryBaseDelay, options.MaxRetryAfter > TimeSpan.Zero ? options.MaxRetryAfter : TimeSpan.MaxValue,
+                    args.Outcome.Result is { } response ? Shared.RetryAfter.Read(response.Headers, time) : null)),
                 OnRetry = args =>
                 {
                     HubSpotRateLimitMonitor.Retries.Inc();
@@ -70,7 +67,7 @@ internal sealed class HubSpotResiliencePipeline
         if (outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } throttled)
         {
             // A Retry-After longer than we are willing to hold a worker is handed to the run engine instead.
-            return HubSpotErrors.RetryAfter(throttled, time) is not { } wait || wait <= options.MaxRetryAfter;
+            return Shared.RetryAfter.Read(throttled.Headers, time) is not { } wait || wait <= options.MaxRetryAfter;
         }
 
         return context.Properties.GetValue(SafeToRepeat, true) && IsServerFailure(outcome);

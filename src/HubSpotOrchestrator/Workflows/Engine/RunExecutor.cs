@@ -1,6 +1,6 @@
 using Hangfire;
-using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Integrations;
+using HubSpotOrchestrator.Shared;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Workflows.Engine;
@@ -236,7 +236,7 @@ internal sealed class RunExecutor(
         var o = options.Value;
         if (kind == FailureKind.Transient && step.Attempts < o.MaxAttempts)
         {
-            var delay = RetryPolicy.Delay(step.Attempts, o.RetryBaseDelay, o.RetryMaxDelay, integration?.RetryAfter, Random.Shared);
+            var delay = Shared.Backoff.Delay(step.Attempts, o.RetryBaseDelay, o.RetryMaxDelay, integration?.RetryAfter);
             var now = clock.GetUtcNow().UtcDateTime;
             step.Status = StepStatus.Pending;
             step.Error = ex.Message;

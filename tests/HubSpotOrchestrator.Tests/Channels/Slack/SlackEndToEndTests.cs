@@ -53,4 +53,23 @@ public sealed class SlackEndToEndTests
             "the ApprovalDecided prompt DM'd to Priya");
         Assert.DoesNotContain(slack.Slack.Posts.Last(p => p.Channel == post.Channel).Body.ToJsonString(), "\"action_id\":\"approve\"", StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ADecisionMadeElsewhere_ReplacesTheEarlierSlackCard_SoNoLiveButtonsRemain()
+    {
+        await using var slack = await SlackApp.StartAsync();
+        var (run, post) = await slack.ApprovalDmToPriyaAsync();
+        await Eventually.TrueAsync(
+            () => slack.App.Service<IPromptStore>().ForApproval(ApprovalService.IdForRun(run.Id)).Any(p => p.Deliveries.Any(d => d.Reference == post.Channel + "|" + post.Ts)),
+            "the Slack delivery recorded");
+
+        Assert.True(slack.App.Decide(run.Id, "priya.raman").Recorded);
+
+        // No click reached Slack: only the ApprovalDecided prompt's replacement of earlier copies updates the message.
+        await Eventually.TrueAsync(
+            () => slack.Slack.Calls("chat.update").Any(u => (string?)u["channel"] == post.Channel && (string?)u["ts"] == post.Ts
+                && u.ToJsonString().Contains("Approved by Priya Raman", StringComparison.Ordinal)
+                && !u.ToJsonString().Contains("\"action_id\":\"approve\"", StringComparison.Ordinal)),
+            () => "chat.update of the request card with the decided card; Slack calls: " + string.Join(", ", slack.Slack.Paths));
+    }
 }

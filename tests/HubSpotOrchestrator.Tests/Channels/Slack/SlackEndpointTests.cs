@@ -164,6 +164,17 @@ public sealed class SlackEndpointTests
         Assert.All(slack.Slack.Calls("chat.update").Skip(updatesBefore), u => Assert.Contains("Approved by Priya Raman", u.ToJsonString(), StringComparison.Ordinal));
         Assert.Equal(ApprovalStatus.Approved, slack.App.ApprovalFor(run.Id)!.Status);
         Assert.Single(slack.App.ApprovalFor(run.Id)!.Decisions);
+
+        // The update jobs carry ids only (/admin/jobs shows their arguments): no token, tampered or not, no message.
+        var token = JsonNode.Parse(value)!["token"]!.GetValue<string>();
+        var jobs = StoredJobs.All(slack.App.Service<Hangfire.JobStorage>());
+        Assert.Contains(jobs, j => j.Type.Contains(nameof(SlackMessageJob), StringComparison.Ordinal) && j.Arguments.Contains(approvalId, StringComparison.Ordinal));
+        Assert.All(jobs, j =>
+        {
+            Assert.DoesNotContain(token, j.Arguments, StringComparison.Ordinal);
+            Assert.DoesNotContain(tampered["token"]!.GetValue<string>(), j.Arguments, StringComparison.Ordinal);
+            Assert.DoesNotContain("blocks", j.Arguments, StringComparison.Ordinal);
+        });
     }
 
     internal static async Task ClickAsync(SlackApp slack, string slackUserId, string verb, string value, PostedMessage post)

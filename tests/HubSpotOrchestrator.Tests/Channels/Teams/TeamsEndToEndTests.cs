@@ -88,6 +88,62 @@ public sealed class TeamsEndToEndTests
     }
 
     [Fact]
+    public async Task SubmitFallback_JobArgumentsCarryIdsOnly_NeitherTheTokenNorTheCard()
+    {
+        await using var teams = await TeamsApp.StartAsync();
+        var run = await teams.StartApprovalRunAsync();
+        var data = teams.CardData(run.Id);
+        var approvalId = data["approvalId"]!.GetValue<string>();
+        var token = data["token"]!.GetValue<string>();
+        JsonObject Submit(string verb, string id, string replyToId) => teams.Activity("submit-reject-fallback.json", a =>
+        {
+            a["id"] = id;
+            a["replyToId"] = replyToId;
+            a["value"]!["verb"] = verb;
+            a["value"]!["approvalId"] = approvalId;
+            a["value"]!["token"] = token;
+        });
+
+        // Not a decision: the card stays open, with live buttons and their token. Then a reject on another copy.
+        // (The job renders the card as it stands when it runs, so the reject waits for the first replacement.)
+        using (var response = await teams.PostAsync(Submit("snooze", "1764086400001", "1764086399998")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        JsonObject? open = null, rejected = null;
+        await Eventually.TrueAsync(
+            () => (open = teams.Bot.UpdatedCards(TeamsApp.PriyaConversation).FirstOrDefault(u => u.Id == "1764086399998").Card) is not null,
+            "the first clicked card replaced");
+        using (var response = await teams.PostAsync(Submit("reject", "1764086400002", "1764086399999")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await Eventually.TrueAsync(
+            () => (rejected = teams.Bot.UpdatedCards(TeamsApp.PriyaConversation).FirstOrDefault(u => u.Id == "1764086399999").Card) is not null,
+            "the second clicked card replaced");
+
+        // What /admin/jobs shows: no job argument holds the action token or any part of a card.
+        var jobs = StoredJobs.All(teams.App.Service<Hangfire.JobStorage>());
+        Assert.All(jobs, j =>
+        {
+            Assert.DoesNotContain(token, j.Arguments, StringComparison.Ordinal);
+            Assert.DoesNotContain("AdaptiveCard", j.Arguments, StringComparison.Ordinal);
+            Assert.DoesNotContain("Action.", j.Arguments, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"body\"", j.Arguments, StringComparison.Ordinal);
+        });
+
+        // The update jobs name the approval and the message; the cards were rendered from the store when they ran.
+        var updates = jobs.Where(j => j.Type.Contains(nameof(TeamsCardUpdateJob), StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, updates.Count);
+        Assert.All(updates, u => Assert.Contains(approvalId, u.Arguments, StringComparison.Ordinal));
+        Assert.Contains(updates, u => u.Arguments.Contains("1764086399998", StringComparison.Ordinal));
+        Assert.Equal(token, BotFrameworkServer.ActionData(open, "approve")?["token"]?.GetValue<string>());
+        Assert.Contains("Rejected:", rejected!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownActivityTypes_AreAcknowledgedAndIgnored()
     {
         await using var teams = await TeamsApp.StartAsync();

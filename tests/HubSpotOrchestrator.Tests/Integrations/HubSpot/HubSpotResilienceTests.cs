@@ -1,5 +1,5 @@
-using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Integrations;
+using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Tests.Integrations.HubSpot;
 
