@@ -1,4 +1,3 @@
-using HubSpotOrchestrator.People;
 
 namespace HubSpotOrchestrator.Approvals;
 

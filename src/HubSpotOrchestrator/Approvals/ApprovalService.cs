@@ -1,6 +1,5 @@
 using System.Globalization;
 using HubSpotOrchestrator.Audit;
-using HubSpotOrchestrator.People;
 
 namespace HubSpotOrchestrator.Approvals;
 

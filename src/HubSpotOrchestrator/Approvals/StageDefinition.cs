@@ -1,5 +1,4 @@
 using System.Text.Json;
-using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Shared;
 using RulesEngine.Models;
 

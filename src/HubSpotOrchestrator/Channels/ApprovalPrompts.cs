@@ -1,5 +1,4 @@
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.People;
 
 namespace HubSpotOrchestrator.Channels;
 

@@ -1,5 +1,4 @@
 using Hangfire;
-using HubSpotOrchestrator.Approvals;
 
 namespace HubSpotOrchestrator.Channels;
 

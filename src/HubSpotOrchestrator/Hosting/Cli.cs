@@ -1,10 +1,8 @@
 using HubSpotOrchestrator.Audit;
-using HubSpotOrchestrator.Cards;
 using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Routing;
 using HubSpotOrchestrator.Rules;
 using HubSpotOrchestrator.Shared;
-using HubSpotOrchestrator.Webhooks;
 using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Hosting;

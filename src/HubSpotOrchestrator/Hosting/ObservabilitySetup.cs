@@ -1,5 +1,4 @@
 using System.Text.Json;
-using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Rules;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Prometheus;

@@ -1,4 +1,3 @@
-using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Integrations;
 

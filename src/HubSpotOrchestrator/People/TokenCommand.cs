@@ -1,5 +1,4 @@
 using HubSpotOrchestrator.Shared;
-using HubSpotOrchestrator.Workflows.Engine;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.People;

@@ -1,6 +1,5 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
-using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Webhooks;
 

@@ -1,4 +1,3 @@
-using HubSpotOrchestrator.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

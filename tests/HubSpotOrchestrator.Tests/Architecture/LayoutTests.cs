@@ -32,6 +32,13 @@ public class LayoutTests
         Assert.True(Graph.Value.Errors.Count == 0, string.Join("\n", Graph.Value.Errors.Take(20)));
     }
 
+    [Fact]
+    public void ServiceSources_ImportOnlyTheFeatureNamespacesTheyUse()
+    {
+        // A using of another feature that nothing needs would show a dependency the code does not have.
+        Assert.True(Graph.Value.UnusedUsings.Count == 0, string.Join("\n", Graph.Value.UnusedUsings));
+    }
+
     [Theory]
     [InlineData("Routing", "Webhooks")]
     [InlineData("Routing", "Rules")]
@@ -101,6 +108,8 @@ public class LayoutTests
 
         public IReadOnlyList<string> Errors { get; private init; } = [];
 
+        public IReadOnlyList<string> UnusedUsings { get; private set; } = [];
+
         public IEnumerable<Edge> Edges => _edges.Select(e => new Edge(e.Key.From, e.Key.To, [.. e.Value]));
 
         public IEnumerable<string> EdgesFrom(string feature) => _edges.Keys.Where(k => k.From == feature).Select(k => $"{k.From} → {k.To} ({string.Join(", ", _edges[k].Take(3))})");
@@ -113,7 +122,8 @@ public class LayoutTests
                 .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                     && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
                 .ToList();
-            var options = new CSharpParseOptions(LanguageVersion.Preview);
+            // Documentation comments parsed, so a type named only in a <see cref> counts as used.
+            var options = new CSharpParseOptions(LanguageVersion.Preview, DocumentationMode.Diagnose);
             var trees = files.Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), options, f, Encoding.UTF8)).ToList();
             var implicitUsings = CSharpSyntaxTree.ParseText(string.Concat(ImplicitUsings.Select(u => $"global using {u};\n")), options, "ImplicitUsings.g.cs", Encoding.UTF8);
             var compilation = CSharpCompilation.Create("Layout", [.. trees, implicitUsings], References(), new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
@@ -122,6 +132,7 @@ public class LayoutTests
                 // Partial methods of [GeneratedRegex] have no body without the source generator; nothing else may fail.
                 Errors = [.. compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != "CS8795").Select(d => d.ToString())],
             };
+            var unusedUsings = new List<string>();
             foreach (var tree in trees)
             {
                 var relative = Path.GetRelativePath(Src, tree.FilePath).Replace('\\', '/');
@@ -133,6 +144,9 @@ public class LayoutTests
 
                 var model = compilation.GetSemanticModel(tree);
                 var root = tree.GetRoot();
+                unusedUsings.AddRange(model.GetDiagnostics()
+                    .Where(d => d.Id == "CS8019" && root.FindNode(d.Location.SourceSpan).ToString().StartsWith("using " + Root, StringComparison.Ordinal))
+                    .Select(d => $"{relative}:{d.Location.GetLineSpan().StartLinePosition.Line + 1}: {root.FindNode(d.Location.SourceSpan)}"));
                 foreach (var type in root.DescendantNodes().OfType<BaseTypeDeclarationSyntax>().Where(t => t.Parent is BaseNamespaceDeclarationSyntax or CompilationUnitSyntax))
                 {
                     graph.Type(from, type.Identifier.Text);
@@ -151,6 +165,7 @@ public class LayoutTests
                 }
             }
 
+            graph.UnusedUsings = unusedUsings;
             return graph;
         }
 

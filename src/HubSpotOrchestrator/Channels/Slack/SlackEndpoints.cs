@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Hangfire;
 using HubSpotOrchestrator.Cards;
-using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Channels.Slack;
 

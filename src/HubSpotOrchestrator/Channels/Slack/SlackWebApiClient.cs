@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Integrations;
-using HubSpotOrchestrator.Shared;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Channels.Slack;

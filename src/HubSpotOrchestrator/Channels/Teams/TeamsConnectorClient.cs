@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using HubSpotOrchestrator.Integrations;
-using HubSpotOrchestrator.Shared;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Channels.Teams;

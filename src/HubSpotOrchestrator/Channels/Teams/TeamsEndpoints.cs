@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
-using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Channels.Teams;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Integrations.HubSpot;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Polly;
 using Polly.CircuitBreaker;
-using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Integrations.HubSpot;
 

@@ -2,7 +2,6 @@ using System.Net;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
-using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Integrations.HubSpot;
 

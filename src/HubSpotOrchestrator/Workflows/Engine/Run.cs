@@ -1,4 +1,3 @@
-using HubSpotOrchestrator.Routing;
 
 namespace HubSpotOrchestrator.Workflows.Engine;
 

@@ -1,6 +1,5 @@
 using Hangfire;
 using HubSpotOrchestrator.Integrations;
-using HubSpotOrchestrator.Shared;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Workflows.Engine;

@@ -1,5 +1,4 @@
 using HubSpotOrchestrator.Audit;
-using HubSpotOrchestrator.Routing;
 
 namespace HubSpotOrchestrator.Workflows.Engine;
 
