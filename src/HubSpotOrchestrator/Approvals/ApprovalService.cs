@@ -345,7 +345,7 @@ internal sealed class ApprovalService(
         }
     }
 
-    private bool IsConflicted(Approval approval, string personId, out string why)
+    private static bool IsConflicted(Approval approval, string personId, out string why)
     {
         why = "";
         if (approval.OwnerId is not null && string.Equals(approval.OwnerId, personId, StringComparison.OrdinalIgnoreCase))

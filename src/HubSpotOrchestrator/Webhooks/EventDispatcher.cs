@@ -52,7 +52,9 @@ internal sealed class DispatchPump(
             {
                 Enqueue(jobs, inbox, batches, clock);
             }
+            #pragma warning disable CA1031 // the dispatch loop must outlive a failed enqueue; the inbox sweeper retries the batches
             catch (Exception ex)
+            #pragma warning restore CA1031
             {
                 // The batches stay undispatched in the inbox; the sweeper re-dispatches them.
                 logger.LogError(ex, "Could not enqueue routing for {EventCount} events; the inbox sweeper will retry them", events);

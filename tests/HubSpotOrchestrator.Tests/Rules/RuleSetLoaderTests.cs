@@ -16,8 +16,9 @@ public class RuleSetLoaderTests
     [Fact]
     public async Task RulesLintCommand_ExitsZeroOnTheShippedRules()
     {
-        var stdout = new StringWriter();
-        var code = await RulesCommand.LintAsync(TestPaths.Rules, stdout, new StringWriter());
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await RulesCommand.LintAsync(TestPaths.Rules, stdout, stderr);
         Assert.Equal(0, code);
         Assert.Contains("rules OK", stdout.ToString(), StringComparison.Ordinal);
     }
@@ -33,8 +34,9 @@ public class RuleSetLoaderTests
         var dir = TestPaths.NewTempDir();
         File.Copy(Path.Combine(TestPaths.Rules, "procurement-policy.json"), Path.Combine(dir, "procurement-policy.json"));
         await File.WriteAllTextAsync(Path.Combine(dir, "routing.json"), content);
-        var stderr = new StringWriter();
-        var code = await RulesCommand.LintAsync(dir, new StringWriter(), stderr);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await RulesCommand.LintAsync(dir, stdout, stderr);
         Assert.Equal(1, code);
         Assert.Contains(where, stderr.ToString(), StringComparison.Ordinal);
         Assert.Contains(message, stderr.ToString(), StringComparison.Ordinal);
@@ -72,8 +74,9 @@ public class RuleSetLoaderTests
     [Fact]
     public async Task RulesTestCommand_PrintsWhichRulesFireAndWritesNothing()
     {
-        var stdout = new StringWriter();
-        var code = await RulesCommand.RunAsync(["test", "--event", TestPaths.Fixture("hubspot/deal-contractsent-large.json"), "--rules", TestPaths.Rules], stdout, new StringWriter());
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await RulesCommand.RunAsync(["test", "--event", TestPaths.Fixture("hubspot/deal-contractsent-large.json"), "--rules", TestPaths.Rules], stdout, stderr);
         Assert.Equal(0, code);
         var text = stdout.ToString();
         Assert.Contains("FIRES  DealContractSent → ProcurementApproval", text, StringComparison.Ordinal);

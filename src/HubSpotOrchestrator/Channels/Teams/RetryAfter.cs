@@ -23,6 +23,7 @@ internal static class RetryAfter
     }
 
     /// <summary>Exponential backoff with up to 20 % jitter: 1 s, 2 s, 4 s, …</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5394:Do not use insecure randomness", Justification = "Retry jitter only spreads retries out; nothing security-relevant depends on it.")]
     public static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromSeconds(Math.Pow(2, attempt - 1) * (1 + (Random.Shared.NextDouble() * 0.2)));
 }

@@ -3,6 +3,7 @@ namespace HubSpotOrchestrator.Workflows.Engine;
 /// <summary>Exponential backoff with jitter, never sooner than the server's Retry-After.</summary>
 public static class RetryPolicy
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5394:Do not use insecure randomness", Justification = "Retry jitter only spreads retries out; nothing security-relevant depends on it.")]
     public static TimeSpan Delay(int attempt, TimeSpan baseDelay, TimeSpan maxDelay, TimeSpan? retryAfter, Random random)
     {
         var exponential = baseDelay.TotalMilliseconds * Math.Pow(2, Math.Max(0, attempt - 1));

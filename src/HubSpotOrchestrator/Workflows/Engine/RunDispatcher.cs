@@ -37,7 +37,9 @@ internal sealed class RunDispatchPump(RunDispatcher dispatcher, IBackgroundJobCl
             {
                 jobs.Enqueue<RunExecutor>(x => x.ExecuteManyAsync(ids, CancellationToken.None));
             }
+            #pragma warning disable CA1031 // the dispatch loop must outlive a failed enqueue; the run sweeper starts the runs
             catch (Exception ex)
+            #pragma warning restore CA1031
             {
                 logger.LogError(ex, "Could not enqueue {RunCount} runs; the run sweeper will start them", ids.Length);
             }

@@ -132,7 +132,8 @@ internal sealed partial class FakeHubSpotServer : IAsyncDisposable
     private async Task<bool> PreludeAsync(HttpContext context)
     {
         context.Request.EnableBuffering();
-        var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+        using var reader = new StreamReader(context.Request.Body, leaveOpen: true);
+        var body = await reader.ReadToEndAsync();
         context.Request.Body.Position = 0;
         var request = context.Request;
         Requests.Enqueue(new(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", request.Headers.Authorization.ToString(), body, _clock.GetUtcNow()));
@@ -141,7 +142,7 @@ internal sealed partial class FakeHubSpotServer : IAsyncDisposable
             context.Response.Headers[name] = value;
         }
 
-        if (request.Path.StartsWithSegments("/oauth"))
+        if (request.Path.StartsWithSegments("/oauth", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
