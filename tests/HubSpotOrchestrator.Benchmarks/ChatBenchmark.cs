@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Testing;
 using HubSpotOrchestrator.Workflows;
 using HubSpotOrchestrator.Workflows.Engine;
 
@@ -40,8 +40,8 @@ internal static class ChatBenchmark
 
     private static async Task InvokesAsync(Section section, TextWriter log)
     {
-        await using var bot = await ChatBotFramework.StartAsync();
-        await using var hubspot = await ChatHubSpot.StartAsync();
+        await using var bot = await BotFrameworkServer.StartAsync();
+        await using var hubspot = await StartHubSpotAsync();
         await using var service = await StartServiceAsync(bot, hubspot);
         using var client = new ChatClient(service, bot);
         await InstallPriyaAsync(client);
@@ -53,7 +53,7 @@ internal static class ChatBenchmark
         for (var i = 0; i < WarmupApprovals + Approvals; i++)
         {
             var deal = 710_001 + i;
-            hubspot.AddDeal(deal, withCompanyAndOwner: false);
+            AddDeal(hubspot, deal, withCompanyAndOwner: false);
             var run = NewRun(deal);
             runs.TryCreate(run);
             starter.Start(run.Id);
@@ -115,8 +115,8 @@ internal static class ChatBenchmark
 
     private static async Task WebhooksAsync(Section section, TextWriter log)
     {
-        await using var bot = await ChatBotFramework.StartAsync();
-        await using var hubspot = await ChatHubSpot.StartAsync();
+        await using var bot = await BotFrameworkServer.StartAsync();
+        await using var hubspot = await StartHubSpotAsync();
         await using var service = await StartServiceAsync(bot, hubspot);
         using var client = new ChatClient(service, bot);
         await InstallPriyaAsync(client);
@@ -125,7 +125,7 @@ internal static class ChatBenchmark
         var rejected = 0;
         async Task SendAsync(long deal)
         {
-            hubspot.AddDeal(deal, withCompanyAndOwner: true);
+            AddDeal(hubspot, deal, withCompanyAndOwner: true);
             var body = client.ContractSent(deal);
             sent[deal] = (Stopwatch.GetTimestamp(), DateTime.UtcNow);
             if (await client.PostWebhookAsync(body) != HttpStatusCode.OK)
@@ -174,14 +174,43 @@ internal static class ChatBenchmark
         section.Add("Webhooks not answered 200 / approval cards not received within 30 s", $"{rejected} / {Webhooks - received.Count}");
         section.Add("… of which webhook sent → approval opened (Approval.CreatedAt)", new LatencyStats(toApproval).Summary());
         section.Add("… of which approval opened → card received", new LatencyStats(approvalToCard).Summary());
-        section.Add("HubSpot requests served by the stand-in (this phase, incl. warm-up)", hubspot.Requests.ToString(CultureInfo.InvariantCulture));
+        section.Add("HubSpot requests served by the stand-in (this phase, incl. warm-up)", hubspot.Requests.Count.ToString(CultureInfo.InvariantCulture));
         section.Notes.Add($"Webhook sends started at most {(lateStarts.IsEmpty ? 0 : lateStarts.Max()):F1} ms after their scheduled time. "
             + "The rate is bounded by the HubSpot client's default budget (HubSpot:RequestsPer10Seconds = 100): at 3 calls per run it admits "
             + "≈ 3.3 Procurement Approval runs/s; above that, runs queue for the budget while holding Hangfire workers, which also delays "
             + "unrelated card deliveries (try `HSO_CHAT_WEBHOOK_RATE=5`).");
     }
 
-    private static Task<ServiceUnderTest> StartServiceAsync(ChatBotFramework bot, ChatHubSpot hubspot) => ServiceUnderTest.StartAsync(
+    /// <summary>The loopback HubSpot with the portal's Procurement Approval deal properties defined, so the write-back's PATCH is accepted.</summary>
+    private static async Task<FakeHubSpotServer> StartHubSpotAsync()
+    {
+        var hubspot = await FakeHubSpotServer.StartAsync();
+        hubspot.DefineProperties("deals", FakeHubSpotServer.ProcurementDealProperties);
+        return hubspot;
+    }
+
+    /// <summary>
+    /// A deal in contract-sent that needs exactly one approval stage (sales-vp): amount 40,000, discount 25 %.
+    /// With company 555 and owner 77 the workflow's load step makes three HubSpot calls (deal, company, owner), without one.
+    /// </summary>
+    private static void AddDeal(FakeHubSpotServer hubspot, long id, bool withCompanyAndOwner)
+    {
+        var text = id.ToString(CultureInfo.InvariantCulture);
+        hubspot.AddDeal(
+            text,
+            new Dictionary<string, string?>
+            {
+                ["dealname"] = "Bench deal " + text,
+                ["amount"] = "40000",
+                ["discount_percentage"] = "25",
+                ["dealstage"] = "contractsent",
+                ["pipeline"] = "default",
+                ["hubspot_owner_id"] = withCompanyAndOwner ? "77" : null,
+            },
+            companyId: withCompanyAndOwner ? "555" : null);
+    }
+
+    private static Task<ServiceUnderTest> StartServiceAsync(BotFrameworkServer bot, FakeHubSpotServer hubspot) => ServiceUnderTest.StartAsync(
     [
         .. bot.ServiceArgs,
         .. hubspot.ServiceArgs,
@@ -221,10 +250,10 @@ internal static class ChatBenchmark
     }
 
     /// <summary>The first approval card in Priya's chat for each approval id, waiting up to <paramref name="timeout"/>.</summary>
-    private static async Task<Dictionary<string, ChatPostedCard>> WaitForCardsAsync(ChatBotFramework bot, IReadOnlyCollection<string> approvalIds, TimeSpan timeout)
+    private static async Task<Dictionary<string, PostedCard>> WaitForCardsAsync(BotFrameworkServer bot, IReadOnlyCollection<string> approvalIds, TimeSpan timeout)
     {
         var wanted = approvalIds.ToHashSet(StringComparer.Ordinal);
-        var found = new Dictionary<string, ChatPostedCard>(StringComparer.Ordinal);
+        var found = new Dictionary<string, PostedCard>(StringComparer.Ordinal);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -247,10 +276,10 @@ internal static class ChatBenchmark
     }
 
     /// <summary>The first approval card in Priya's chat for each deal (via the approval it carries), waiting up to <paramref name="timeout"/>.</summary>
-    private static async Task<Dictionary<long, ChatPostedCard>> WaitForDealCardsAsync(ChatBotFramework bot, IApprovalStore approvals, IReadOnlyCollection<long> deals, TimeSpan timeout)
+    private static async Task<Dictionary<long, PostedCard>> WaitForDealCardsAsync(BotFrameworkServer bot, IApprovalStore approvals, IReadOnlyCollection<long> deals, TimeSpan timeout)
     {
         var wanted = deals.ToHashSet();
-        var found = new Dictionary<long, ChatPostedCard>();
+        var found = new Dictionary<long, PostedCard>();
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -287,7 +316,7 @@ internal static class ChatBenchmark
         }
 
         var text = card.ToJsonString();
-        return !text.Contains("Approved", StringComparison.Ordinal) || ChatBotFramework.ActionData(card, "approve") is not null
+        return !text.Contains("Approved", StringComparison.Ordinal) || BotFrameworkServer.ActionData(card, "approve") is not null
             ? "card is not the decided (approved, buttonless) card: " + text[..Math.Min(200, text.Length)]
             : null;
     }
@@ -316,9 +345,10 @@ internal static class ChatBenchmark
 
     private const string Method = """
         Two fresh services (default settings: Jobs 8 workers, 100 ms queue poll; HubSpot client budget 100 requests/10 s; the
-        Teams connector client's 7 operations/s per conversation), each with its own loopback stand-ins: a Bot Framework
-        (OpenID metadata + JWKS with one RS256 key endorsed "msteams", token endpoint, a Bot Connector recording every card
-        posted) and a minimal HubSpot (deals, company 555, owner 77, PATCH, notes). Inbound Teams requests carry a real
+        Teams connector client's 7 operations/s per conversation), each with its own loopback stand-ins, the ones the tests use
+        (tests/HubSpotOrchestrator.Testing): a Bot Framework (OpenID metadata + JWKS with RS256 keys, the one used endorsed
+        "msteams", token endpoint, a Bot Connector recording every card posted) and a stateful HubSpot (CRM objects and v4
+        associations in memory: the bench deals, company 555, owner 77, PATCH, notes). Inbound Teams requests carry a real
         RS256 JWT (iss api.botframework.com, aud = app id, serviceurl claim) that the service validates against the stand-in's
         JWKS; they come from Priya (aadObjectId …0077, 29:1user-aad-77, sales VP in config/directory.json), who installs the
         app first (conversationUpdate), so her 1:1 conversation is stored.

@@ -3,16 +3,18 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using HubSpotOrchestrator.Channels.Teams;
+using HubSpotOrchestrator.Testing;
 using HubSpotOrchestrator.Webhooks;
 
 namespace HubSpotOrchestrator.Benchmarks;
 
 /// <summary>
 /// What Teams and HubSpot send to the service in the chat benchmark: Bot Framework activities from Priya (the
-/// directory's sales VP, config/directory.json) with a token from <see cref="ChatBotFramework"/>, and HubSpot-signed
+/// directory's sales VP, config/directory.json) with a token from <see cref="BotFrameworkServer"/>, and HubSpot-signed
 /// (v3) deal.propertyChange webhooks. Bodies are built before the clock starts.
 /// </summary>
-internal sealed class ChatClient(ServiceUnderTest service, ChatBotFramework bot) : IDisposable
+internal sealed class ChatClient(ServiceUnderTest service, BotFrameworkServer bot) : IDisposable
 {
     public const string PriyaConversation = "a:1Xq-personal-chat";
     private const string TenantId = "tenant-0001";
@@ -31,7 +33,7 @@ internal sealed class ChatClient(ServiceUnderTest service, ChatBotFramework bot)
     public byte[] Install()
     {
         var activity = Activity("conversationUpdate");
-        activity["membersAdded"] = new JsonArray(new JsonObject { ["id"] = "28:" + ChatBotFramework.AppId, ["name"] = "HubSpot Orchestrator" });
+        activity["membersAdded"] = new JsonArray(new JsonObject { ["id"] = "28:" + BotFrameworkServer.AppId, ["name"] = "HubSpot Orchestrator" });
         return Encoding.UTF8.GetBytes(activity.ToJsonString());
     }
 
@@ -100,7 +102,7 @@ internal sealed class ChatClient(ServiceUnderTest service, ChatBotFramework bot)
         ["channelId"] = "msteams",
         ["serviceUrl"] = bot.ServiceUrl,
         ["from"] = new JsonObject { ["id"] = "29:1user-aad-77", ["name"] = "Priya Raman", ["aadObjectId"] = "00000000-0000-0000-0000-000000000077" },
-        ["recipient"] = new JsonObject { ["id"] = "28:" + ChatBotFramework.AppId, ["name"] = "HubSpot Orchestrator" },
+        ["recipient"] = new JsonObject { ["id"] = "28:" + BotFrameworkServer.AppId, ["name"] = "HubSpot Orchestrator" },
         ["conversation"] = new JsonObject { ["id"] = PriyaConversation, ["conversationType"] = "personal", ["tenantId"] = TenantId },
         ["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = TenantId } },
         ["timestamp"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),

@@ -1,5 +1,8 @@
 using System.Globalization;
+using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Webhooks;
+using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Benchmarks;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using HubSpotOrchestrator.Storage;
 using HubSpotOrchestrator.Webhooks;
+using HubSpotOrchestrator.Workflows.Engine;
 using LiteDB;
 
 namespace HubSpotOrchestrator.Benchmarks;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HubSpotOrchestrator.Hosting;
 
 namespace HubSpotOrchestrator.Benchmarks;
 

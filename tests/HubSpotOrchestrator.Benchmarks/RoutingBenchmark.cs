@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using HubSpotOrchestrator.Hosting;
+using HubSpotOrchestrator.Routing;
 using HubSpotOrchestrator.Rules;
 using HubSpotOrchestrator.Webhooks;
 using RulesEngine.Models;
@@ -19,7 +21,7 @@ internal static class RoutingBenchmark
     public static async Task<Section> RunAsync(TextWriter log)
     {
         var section = new Section("3. Routing evaluations: EventRouter vs RulesEngine directly", Method);
-        var loaded = await RuleSetLoader.LoadAsync(RepoPaths.Rules, DateTime.UtcNow);
+        var loaded = await RuleSetLoader.LoadAsync(RepoPaths.Rules, DateTime.UtcNow, RuleWorkflowKinds.Catalog());
         var set = loaded.RuleSet ?? throw new InvalidOperationException("rules do not load: " + string.Join("; ", loaded.Errors));
 
         var parsed = WebhookBatchParser.Parse(File.ReadAllBytes(RepoPaths.MixedBatch), "b-bench", DateTime.UtcNow, out var error) ?? throw new InvalidOperationException(error);

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using HubSpotOrchestrator.Storage;
 using HubSpotOrchestrator.Workflows;
 using HubSpotOrchestrator.Workflows.Engine;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using HubSpotOrchestrator.Approvals.Directory;
+using HubSpotOrchestrator.People;
 
 namespace HubSpotOrchestrator.Api;
 

@@ -1,6 +1,5 @@
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Approvals.Directory;
-using HubSpotOrchestrator.Hosting;
+using HubSpotOrchestrator.People;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HubSpotOrchestrator.Api;

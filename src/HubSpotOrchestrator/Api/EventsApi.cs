@@ -1,5 +1,5 @@
-using HubSpotOrchestrator.Hosting;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HubSpotOrchestrator.Api;

@@ -1,5 +1,4 @@
-using HubSpotOrchestrator.Hosting;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Workflows.Engine;
 using Microsoft.AspNetCore.Http.HttpResults;
 

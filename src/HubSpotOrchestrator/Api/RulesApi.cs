@@ -1,4 +1,4 @@
-using HubSpotOrchestrator.Hosting;
+using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,5 +1,6 @@
-using HubSpotOrchestrator.Hosting;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Shared;
+using HubSpotOrchestrator.Workflows.Engine;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HubSpotOrchestrator.Api;

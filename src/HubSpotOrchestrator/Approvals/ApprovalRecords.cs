@@ -1,3 +1,5 @@
+using HubSpotOrchestrator.People;
+
 namespace HubSpotOrchestrator.Approvals;
 
 public enum ApprovalStatus

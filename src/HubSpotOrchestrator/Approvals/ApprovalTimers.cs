@@ -1,17 +1,49 @@
-using HubSpotOrchestrator.Storage;
-using HubSpotOrchestrator.Workflows.Engine;
+using System.Globalization;
+using Hangfire;
+using HubSpotOrchestrator.Audit;
 
 namespace HubSpotOrchestrator.Approvals;
 
 /// <summary>
-/// Scheduled jobs for reminders, escalation and expiry. Each re-checks the approval first, so one that fires
-/// after a decision (or twice) does nothing.
+/// Reminders, escalation and expiry: scheduled as Hangfire jobs (ids only) when a stage opens. Each job re-checks
+/// the approval first, so one that fires after a decision (or twice) does nothing.
 /// </summary>
-internal sealed class ApprovalTimers(IApprovalStore store, ApprovalService approvals, PromptDispatcher prompts, IAuditLog audit, TimeProvider clock, ILogger<ApprovalTimers> logger)
+internal sealed class ApprovalTimers(
+    IApprovalStore store,
+    ApprovalStateMachine machine,
+    IEnumerable<IApprovalListener> listeners,
+    IBackgroundJobClient jobs,
+    IAuditLog audit,
+    TimeProvider clock,
+    ILogger<ApprovalTimers> logger)
 {
+    private const int MaxCasAttempts = 50;
+
+    /// <summary>A stage opened (or was escalated): schedules its reminders and expiry and tells the listeners.</summary>
+    public void StageOpened(Approval approval, int index, bool escalated)
+    {
+        var stage = approval.Stages[index];
+        var now = clock.GetUtcNow().UtcDateTime;
+        var untilDue = (stage.DueAt ?? now) - now;
+        if (!escalated && stage.ReminderEvery is { } every)
+        {
+            for (var n = 1; n <= stage.Reminders && every * n < untilDue; n++)
+            {
+                var reminder = n;
+                jobs.Schedule<ApprovalTimers>(t => t.RemindAsync(approval.Id, index, reminder), every * n);
+            }
+        }
+
+        jobs.Schedule<ApprovalTimers>(t => t.ExpireAsync(approval.Id, index, escalated), untilDue);
+        foreach (var listener in listeners)
+        {
+            listener.StageOpened(approval, index, escalated);
+        }
+    }
+
     public Task RemindAsync(string approvalId, int stageIndex, int reminder)
     {
-        for (var attempt = 0; attempt < 50; attempt++)
+        for (var attempt = 0; attempt < MaxCasAttempts; attempt++)
         {
             var approval = store.Get(approvalId);
             if (approval is null || !approval.IsOpen || approval.CurrentStage != stageIndex)
@@ -32,22 +64,14 @@ internal sealed class ApprovalTimers(IApprovalStore store, ApprovalService appro
                 continue;
             }
 
-            var now = clock.GetUtcNow().UtcDateTime;
-            audit.Append(RunLifecycle.System, "approval.reminded", "approval:" + approvalId, $"reminder {reminder}", now, approval.CorrelationId);
+            using var scope = logger.BeginScope("CorrelationId:{CorrelationId}", approval.CorrelationId);
+            audit.Append(AuditActors.System, "approval.reminded", "approval:" + approvalId, $"reminder {reminder}", clock.GetUtcNow().UtcDateTime, approval.CorrelationId);
             var decided = approval.Decisions.Where(d => d.Stage == stageIndex).Select(d => d.OnBehalfOf ?? d.By).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            foreach (var approver in stage.Approvers.Where(a => !decided.Contains(a)))
+            var waitingFor = stage.Approvers.Where(a => !decided.Contains(a)).ToList();
+            logger.LogInformation("Approval {ApprovalId} stage {Stage}: reminder {Reminder} to {Count} approver(s)", approvalId, stageIndex, reminder, waitingFor.Count);
+            foreach (var listener in listeners)
             {
-                prompts.Raise(new Prompt
-                {
-                    Id = $"{approvalId}:{stageIndex}:reminder{reminder}:{approver}",
-                    Kind = PromptKind.Reminder,
-                    RecipientId = approver,
-                    ApprovalId = approvalId,
-                    RunId = approval.RunId,
-                    CorrelationId = approval.CorrelationId,
-                    Title = $"Reminder {reminder}: approval needed for {approval.DealName}",
-                    Text = $"Still waiting for {string.Join(" or ", stage.Roles)}; due {stage.DueAt:u}.",
-                });
+                listener.ReminderDue(approval, stageIndex, reminder, waitingFor);
             }
 
             return Task.CompletedTask;
@@ -58,7 +82,7 @@ internal sealed class ApprovalTimers(IApprovalStore store, ApprovalService appro
 
     public Task ExpireAsync(string approvalId, int stageIndex, bool escalatedPhase)
     {
-        for (var attempt = 0; attempt < 50; attempt++)
+        for (var attempt = 0; attempt < MaxCasAttempts; attempt++)
         {
             var approval = store.Get(approvalId);
             var now = clock.GetUtcNow().UtcDateTime;
@@ -74,54 +98,31 @@ internal sealed class ApprovalTimers(IApprovalStore store, ApprovalService appro
             }
 
             var expected = approval.Version;
-            string action;
-            var escalate = stage.OnExpiry == ExpiryOutcome.Escalate && !stage.Escalated;
-            int? opened = null;
-            if (escalate)
-            {
-                stage.Escalated = true;
-                stage.OriginalRoles = stage.Roles;
-                stage.Roles = [stage.EscalateTo!];
-                stage.DueAt = now + stage.Due;
-                stage.Approvers = [.. approvals.EligibleApprovers(approval, stage.Roles)];
-                action = "escalated to " + stage.EscalateTo;
-            }
-            else if (stage.OnExpiry == ExpiryOutcome.Approve)
-            {
-                approval.Decisions.Add(new ApprovalDecision { Stage = stageIndex, Slot = "any", By = RunLifecycle.System, Verb = "approve-on-expiry", Channel = "timer", At = now });
-                opened = approvals.CompleteStage(approval, stage, now);
-                action = "approved on expiry by policy";
-            }
-            else
-            {
-                stage.Status = StageStatus.Expired;
-                stage.DecidedAt = now;
-                approval.Status = ApprovalStatus.Expired;
-                approval.DecidedAt = now;
-                approval.Outcome = (stage.Escalated ? "expired after escalation" : "expired") + ": rejected by policy";
-                action = approval.Outcome;
-            }
-
+            var transition = machine.Expire(approval, stage, now);
             if (!store.TryUpdate(approval, expected))
             {
                 continue;
             }
 
-            audit.Append(RunLifecycle.System, escalate ? "approval.escalated" : "approval.expired", "approval:" + approvalId, action, now, approval.CorrelationId,
-                details: new Dictionary<string, string> { ["stage"] = stageIndex.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-            logger.LogInformation("Approval {ApprovalId} stage {Stage}: {Action}", approvalId, stageIndex, action);
-            if (escalate)
+            using var scope = logger.BeginScope("CorrelationId:{CorrelationId}", approval.CorrelationId);
+            audit.Append(AuditActors.System, transition.Escalated ? "approval.escalated" : "approval.expired", "approval:" + approvalId, transition.Action, now, approval.CorrelationId,
+                details: new Dictionary<string, string> { ["stage"] = stageIndex.ToString(CultureInfo.InvariantCulture) });
+            logger.LogInformation("Approval {ApprovalId} stage {Stage}: {Action}", approvalId, stageIndex, transition.Action);
+            if (transition.Escalated)
             {
-                approvals.AfterStageOpened(approval, stageIndex, escalated: true);
+                StageOpened(approval, stageIndex, escalated: true);
             }
-            else if (opened is { } next)
+            else if (transition.OpenedStage is { } next)
             {
-                approvals.AfterStageOpened(approval, next);
+                StageOpened(approval, next, escalated: false);
             }
 
             if (!approval.IsOpen)
             {
-                approvals.Closed(approval);
+                foreach (var listener in listeners)
+                {
+                    listener.Closed(approval);
+                }
             }
 
             return Task.CompletedTask;

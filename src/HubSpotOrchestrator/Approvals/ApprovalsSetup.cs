@@ -1,19 +1,13 @@
-using HubSpotOrchestrator.Storage;
-
 namespace HubSpotOrchestrator.Approvals;
 
 internal static class ApprovalsSetup
 {
     public static IServiceCollection AddApprovals(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<IApprovalStore, LiteApprovalStore>();
-        services.AddSingleton<IPromptStore, LitePromptStore>();
+        services.AddSingleton<ApprovalStateMachine>();
+        services.AddSingleton<ApprovalAuthorizer>();
+        services.AddSingleton<ApprovalTimers>();
         services.AddSingleton<ApprovalService>();
-        services.AddSingleton<ProcurementPolicy>();
-        services.AddSingleton<PromptDispatcher>();
-        services.AddSingleton<ActionTokens>();
-        services.AddTransient<PromptDeliveryJob>();
-        services.AddTransient<ApprovalTimers>();
         return services;
     }
 }

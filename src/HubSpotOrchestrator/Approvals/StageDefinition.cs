@@ -1,5 +1,6 @@
 using System.Text.Json;
-using HubSpotOrchestrator.Hosting;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Shared;
 using RulesEngine.Models;
 
 namespace HubSpotOrchestrator.Approvals;

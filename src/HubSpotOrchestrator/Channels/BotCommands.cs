@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Approvals.Directory;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Workflows;
+using HubSpotOrchestrator.Workflows.Engine;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Channels;

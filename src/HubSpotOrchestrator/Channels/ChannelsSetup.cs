@@ -1,3 +1,4 @@
+using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Channels;
@@ -8,7 +9,11 @@ internal static class ChannelsSetup
     public static IServiceCollection AddChatCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ChannelOptions>().Bind(configuration.GetSection(ChannelOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PromptDispatcher>();
+        services.AddTransient<PromptDeliveryJob>();
+        services.AddSingleton<ActionTokens>();
         services.AddSingleton<PromptCards>();
+        services.AddSingleton<IApprovalListener, ApprovalPrompts>();
         services.AddSingleton<ChatActions>();
         services.AddSingleton<BotCommands>();
         services.AddSingleton<IRunObserver, ExceptionPrompter>();

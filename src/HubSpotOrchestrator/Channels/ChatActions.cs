@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Approvals.Directory;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Audit;
+using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Channels;
@@ -27,13 +27,14 @@ public enum ChatActionStatus
 /// checked, the clicker is authorized now against the directory, and the decision or fix goes through the same
 /// services as the API. Every refusal is audited.
 /// </summary>
-public sealed class ChatActions(
+internal sealed class ChatActions(
     ActionTokens tokens,
     IApprovalStore approvals,
     IRunEngineStore engine,
     PromptCards cards,
     IAuditLog audit,
-    IServiceProvider services,
+    ApprovalService approvalService,
+    RunOperations operations,
     TimeProvider clock)
 {
     public const string RefreshVerb = "refreshCard";
@@ -78,7 +79,7 @@ public sealed class ChatActions(
             return Refuse(ChatActionStatus.NotAllowed, $"{actorRef} is not in the people directory, so cannot decide approvals.", "approval:" + approvalId, actorRef, verb, channel);
         }
 
-        var outcome = services.GetRequiredService<ApprovalService>().Decide(approvalId, actor.Id, verb, null, channel);
+        var outcome = approvalService.Decide(approvalId, actor.Id, verb, null, channel);
         var current = outcome.Approval ?? approval;
         return outcome.Kind switch
         {
@@ -111,7 +112,7 @@ public sealed class ChatActions(
         var value = Text(data, "suppliedValue");
         var fix = verb == "supplyValue" ? "supply" : verb;
         var reason = fix == "skip" ? (string.IsNullOrWhiteSpace(value) ? $"skipped from {channel} by {actor.Name}" : value) : null;
-        var result = services.GetRequiredService<RunOperations>().Fix(exceptionId, actor.Id, fix, reason, record.MissingValue, value, channel);
+        var result = operations.Fix(exceptionId, actor.Id, fix, reason, record.MissingValue, value, channel);
         var status = result.Status switch
         {
             OperationStatus.Done => ChatActionStatus.Recorded,

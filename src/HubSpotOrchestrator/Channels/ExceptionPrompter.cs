@@ -1,6 +1,4 @@
-using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Approvals.Directory;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Channels;

@@ -1,3 +1,12 @@
+using HubSpotOrchestrator.Audit;
+using HubSpotOrchestrator.Cards;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Routing;
+using HubSpotOrchestrator.Rules;
+using HubSpotOrchestrator.Shared;
+using HubSpotOrchestrator.Webhooks;
+using HubSpotOrchestrator.Workflows.Engine;
+
 namespace HubSpotOrchestrator.Hosting;
 
 /// <summary>One executable, several verbs: <c>serve</c> (default) and the operator tools.</summary>
@@ -37,11 +46,12 @@ internal static class Cli
         {
             return args[0] switch
             {
-                "rules" => await Rules.RulesCommand.RunAsync(args[1..], stdout, stderr),
+                "rules" when args.Length > 1 && args[1] == "test" => await RoutingTestCommand.RunAsync(args[1..], RuleWorkflowKinds.Catalog(), stdout, stderr),
+                "rules" => await RulesCommand.RunAsync(args[1..], RuleWorkflowKinds.Catalog(), stdout, stderr),
                 "token" => TokenCommand.Run(args[1..], stdout, stderr),
                 "simulate" => await Webhooks.SimulateCommand.RunAsync(args[1..], stdout, stderr),
                 "cards" => await Cards.CardsCommand.RunAsync(args[1..], stdout, stderr),
-                "directory" => await Approvals.Directory.DirectoryCommand.RunAsync(args[1..], stdout, stderr),
+                "directory" => await People.DirectoryCommand.RunAsync(args[1..], stdout, stderr),
                 "audit" => await AuditCommand.RunAsync(args[1..], stdout, stderr),
                 "replay" => await ReplayCommand.RunAsync(args[1..], stdout, stderr),
                 "help" or "--help" or "-h" => Help(stdout),
@@ -53,13 +63,6 @@ internal static class Cli
             await stderr.WriteLineAsync("error: " + ex.Message);
             return 2;
         }
-    }
-
-    /// <summary>Configuration as the service would see it (appsettings, environment, user secrets), without starting it.</summary>
-    public static IConfiguration LoadConfiguration(string[] args)
-    {
-        var builder = WebApplication.CreateBuilder(args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)).ToArray());
-        return ServiceApp.WithSettingsBesideBinary(builder).Configuration;
     }
 
     private static int Help(TextWriter stdout)
@@ -75,6 +78,3 @@ internal static class Cli
         return 2;
     }
 }
-
-/// <summary>A usage or input error of a CLI verb: printed as "error: …" with exit code 2.</summary>
-internal sealed class CliException(string message) : Exception(message);

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.Storage.SQLite;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Shared;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Hosting;

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Hangfire;
+using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Rules;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Shared;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Prometheus;
 
@@ -15,7 +16,7 @@ internal static class ObservabilitySetup
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
             .AddCheck<JobServerHealthCheck>("jobs", tags: ["ready"])
             .AddCheck<RulesHealthCheck>("rules", tags: ["ready"])
-            .AddCheck<HubSpotOrchestrator.Approvals.Directory.DirectoryHealthCheck>("directory", tags: ["ready"]);
+            .AddCheck<HubSpotOrchestrator.People.DirectoryHealthCheck>("directory", tags: ["ready"]);
         return services;
     }
 

@@ -1,18 +1,19 @@
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Configuration.Json;
 using HubSpotOrchestrator.Api;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Approvals.Directory;
 using HubSpotOrchestrator.Cards;
 using HubSpotOrchestrator.Channels;
 using HubSpotOrchestrator.Channels.Console;
 using HubSpotOrchestrator.Channels.Slack;
 using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Integrations.HubSpot;
-using HubSpotOrchestrator.Workflows;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Routing;
 using HubSpotOrchestrator.Rules;
+using HubSpotOrchestrator.Shared;
 using HubSpotOrchestrator.Storage;
 using HubSpotOrchestrator.Webhooks;
+using HubSpotOrchestrator.Workflows;
 
 namespace HubSpotOrchestrator.Hosting;
 
@@ -22,7 +23,7 @@ internal static class ServiceApp
     /// <param name="configureServices">Extra registrations after the service's own (the benchmark's workflow, for one).</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WithSettingsBesideBinary(WebApplication.CreateBuilder(args));
+        var builder = ServiceConfiguration.WithSettingsBesideBinary(WebApplication.CreateBuilder(args));
         builder.Logging.AddSimpleConsole(o =>
         {
             o.IncludeScopes = true;
@@ -38,6 +39,7 @@ internal static class ServiceApp
             .AddRules(builder.Configuration)
             .AddJobs(builder.Configuration)
             .AddWebhooks(builder.Configuration)
+            .AddEventRouting()
             .AddPeopleDirectory(builder.Configuration)
             .AddHubSpotCrm(builder.Configuration)
             .AddCards(builder.Configuration)
@@ -70,28 +72,5 @@ internal static class ServiceApp
         app.MapObservability();
         app.MapJobsDashboard();
         return app;
-    }
-
-    /// <summary>
-    /// <c>dotnet run --project src/HubSpotOrchestrator</c> keeps the caller's folder as content root (so ./data and
-    /// ./rules are the repository's); the appsettings files ship beside the binary, so read them from there.
-    /// </summary>
-    public static WebApplicationBuilder WithSettingsBesideBinary(WebApplicationBuilder builder)
-    {
-        if (File.Exists(Path.Combine(builder.Environment.ContentRootPath, "appsettings.json")))
-        {
-            return builder;
-        }
-
-        var sources = (IList<IConfigurationSource>)builder.Configuration.Sources;
-        string[] files = ["appsettings.json", $"appsettings.{builder.Environment.EnvironmentName}.json"];
-        for (var i = 0; i < files.Length; i++)
-        {
-            var source = new JsonConfigurationSource { Path = Path.Combine(AppContext.BaseDirectory, files[i]), Optional = true };
-            source.ResolveFileProvider();
-            sources.Insert(i, source);
-        }
-
-        return builder;
     }
 }

@@ -1,3 +1,5 @@
+using HubSpotOrchestrator.Channels.Teams;
+
 namespace HubSpotOrchestrator.Integrations;
 
 /// <summary>How the run engine should treat a failed call to an external system.</summary>

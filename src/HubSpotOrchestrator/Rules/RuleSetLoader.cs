@@ -28,7 +28,7 @@ internal static class RuleSetLoader
         IgnoreException = false,
     };
 
-    public static async Task<RuleSetLoadResult> LoadAsync(string directory, DateTime now, CancellationToken ct = default)
+    public static async Task<RuleSetLoadResult> LoadAsync(string directory, DateTime now, RuleWorkflowCatalog catalog, CancellationToken ct = default)
     {
         var errors = new List<RuleError>();
         var fullDir = Path.GetFullPath(directory);
@@ -58,9 +58,9 @@ internal static class RuleSetLoader
                 {
                     errors.Add(new RuleError(name, null, null, "a workflow has no \"WorkflowName\""));
                 }
-                else if (!RuleWorkflowCatalog.Kinds.TryGetValue(workflow.WorkflowName, out var kind))
+                else if (!catalog.Kinds.TryGetValue(workflow.WorkflowName, out var kind))
                 {
-                    errors.Add(new RuleError(name, null, LineOf(text, workflow.WorkflowName), $"unknown workflow \"{workflow.WorkflowName}\"; this service evaluates only: {string.Join(", ", RuleWorkflowCatalog.Kinds.Keys)}"));
+                    errors.Add(new RuleError(name, null, LineOf(text, workflow.WorkflowName), $"unknown workflow \"{workflow.WorkflowName}\"; this service evaluates only: {string.Join(", ", catalog.Kinds.Keys)}"));
                 }
                 else if (fileOf.TryGetValue(workflow.WorkflowName, out var other))
                 {
@@ -79,7 +79,7 @@ internal static class RuleSetLoader
             }
         }
 
-        foreach (var kind in RuleWorkflowCatalog.Kinds.Values.Where(k => !workflows.ContainsKey(k.WorkflowName)))
+        foreach (var kind in catalog.Kinds.Values.Where(k => !workflows.ContainsKey(k.WorkflowName)))
         {
             errors.Add(new RuleError(fullDir, null, null, $"workflow \"{kind.WorkflowName}\" is missing; every rule set must define it"));
         }
@@ -102,7 +102,7 @@ internal static class RuleSetLoader
         // Warm-up: RulesEngine compiles on first execution; doing it here surfaces expression errors before the swap.
         foreach (var (workflowName, workflow) in workflows)
         {
-            var kind = RuleWorkflowCatalog.Kinds[workflowName];
+            var kind = catalog.Kinds[workflowName];
             var file = fileOf[workflowName];
             List<RuleResultTree> results;
             try

@@ -1,5 +1,4 @@
-using HubSpotOrchestrator.Hosting;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Shared;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Rules;
@@ -15,12 +14,14 @@ internal sealed class RuleSetProvider : IDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger<RuleSetProvider> _logger;
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
+    private readonly RuleWorkflowCatalog _catalog;
     private DebouncedFileWatcher? _watcher;
     private RuleSet? _current;
 
-    public RuleSetProvider(IOptions<RulesOptions> options, IRuleSetStore store, TimeProvider clock, ILogger<RuleSetProvider> logger)
+    public RuleSetProvider(IOptions<RulesOptions> options, RuleWorkflowCatalog catalog, IRuleSetStore store, TimeProvider clock, ILogger<RuleSetProvider> logger)
     {
         _options = options.Value;
+        _catalog = catalog;
         _store = store;
         _clock = clock;
         _logger = logger;
@@ -59,7 +60,7 @@ internal sealed class RuleSetProvider : IDisposable
         {
             var now = _clock.GetUtcNow().UtcDateTime;
             LastAttemptAt = now;
-            var outcome = await RuleSetLoader.LoadAsync(_options.Path, now, ct);
+            var outcome = await RuleSetLoader.LoadAsync(_options.Path, now, _catalog, ct);
             if (!outcome.Succeeded)
             {
                 LastErrors = outcome.Errors;

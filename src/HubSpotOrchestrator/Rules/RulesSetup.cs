@@ -1,3 +1,4 @@
+
 namespace HubSpotOrchestrator.Rules;
 
 internal static class RulesSetup
@@ -6,7 +7,7 @@ internal static class RulesSetup
     {
         services.AddOptions<RulesOptions>().Bind(configuration.GetSection(RulesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RuleSetProvider>();
-        services.AddSingleton<EventRouter>();
+        services.AddSingleton<RuleWorkflowCatalog>();
         services.AddHostedService<RulesStartup>();
         return services;
     }

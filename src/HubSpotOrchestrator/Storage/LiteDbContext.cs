@@ -1,5 +1,10 @@
 using LiteDB;
 using Microsoft.Extensions.Options;
+using HubSpotOrchestrator.Routing;
+using HubSpotOrchestrator.Rules;
+using HubSpotOrchestrator.Shared;
+using HubSpotOrchestrator.Webhooks;
+using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Storage;
 

@@ -1,8 +1,11 @@
 using LiteDB;
+using HubSpotOrchestrator.Routing;
+using HubSpotOrchestrator.Webhooks;
+using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Storage;
 
-internal sealed class LiteInboxStore(LiteDbContext db, IRunStore runs, IProjectionStore projections) : IInboxStore
+internal sealed class LiteInboxStore(LiteDbContext db, IRunStore runs, IProjectionStore projections) : IInboxStore, IRoutingStore
 {
     public InboxWriteResult AcceptBatch(IReadOnlyList<InboxEvent> events, IReadOnlyList<QuarantinedEvent> quarantined)
     {

@@ -1,4 +1,4 @@
-using HubSpotOrchestrator.Approvals;
+using HubSpotOrchestrator.Channels;
 using LiteDB;
 
 namespace HubSpotOrchestrator.Storage;

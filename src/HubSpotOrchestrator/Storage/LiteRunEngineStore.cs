@@ -1,4 +1,5 @@
 using LiteDB;
+using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Storage;
 

@@ -1,4 +1,6 @@
 using LiteDB;
+using HubSpotOrchestrator.Shared;
+using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Storage;
 

@@ -1,3 +1,7 @@
+using HubSpotOrchestrator.Routing;
+using HubSpotOrchestrator.Rules;
+using HubSpotOrchestrator.Shared;
+
 namespace HubSpotOrchestrator.Storage;
 
 internal sealed class LiteProjectionStore(LiteDbContext db) : IProjectionStore

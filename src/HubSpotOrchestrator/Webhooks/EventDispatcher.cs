@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Hangfire;
-using HubSpotOrchestrator.Storage;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Webhooks;
@@ -65,7 +64,7 @@ internal sealed class DispatchPump(
     public static void Enqueue(IBackgroundJobClient jobs, IInboxStore inbox, IReadOnlyList<LeftBehindBatch> batches, TimeProvider clock)
     {
         var ids = batches.SelectMany(b => b.EventIds).ToArray();
-        jobs.Enqueue<RoutingJob>(job => job.RouteAsync(ids, CancellationToken.None));
+        jobs.Enqueue<IInboxRouter>(job => job.RouteAsync(ids, CancellationToken.None));
         inbox.MarkDispatched([.. batches.Select(b => b.BatchId)], clock.GetUtcNow().UtcDateTime);
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using HubSpotOrchestrator.Hosting;
+using HubSpotOrchestrator.Shared;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 

@@ -4,8 +4,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using HubSpotOrchestrator.Hosting;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Shared;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Webhooks;
@@ -24,7 +24,7 @@ internal static class SimulateCommand
         var cli = new CliArgs(args, "keep-ids");
         var what = cli.Positional.FirstOrDefault()
             ?? throw new CliException("simulate needs a fixture file or a scenario: " + string.Join(", ", Scenarios));
-        var configuration = Cli.LoadConfiguration(args);
+        var configuration = ServiceConfiguration.Load(args);
         var baseUrl = (cli.Get("url") ?? configuration["Urls"]?.Split(';')[0] ?? "http://localhost:3978").TrimEnd('/');
         var body = Load(what);
         if (!cli.Has("keep-ids"))

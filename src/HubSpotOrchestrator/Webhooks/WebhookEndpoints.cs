@@ -1,4 +1,4 @@
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Channels.Teams;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -13,7 +13,6 @@ internal static class WebhooksSetup
         services.AddSingleton<WebhookIngest>();
         services.AddSingleton<EventDispatcher>();
         services.AddHostedService<DispatchPump>();
-        services.AddTransient<RoutingJob>();
         services.AddTransient<InboxSweeper>();
         services.AddHostedService<WebhookStartup>();
         return services;

@@ -1,3 +1,4 @@
+using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Workflows.Engine;
 using HubSpotOrchestrator.Workflows.Procurement;
 
@@ -12,6 +13,7 @@ internal static class WorkflowsSetup
         services.AddSingleton<WorkflowRegistry>();
         services.AddSingleton<RunLifecycle>();
         services.AddSingleton<RunOperations>();
+        services.AddSingleton<IApprovalListener, ApprovalRunResumer>();
         services.AddSingleton<IRunStarter, RunScheduler>();
         services.AddTransient<RunExecutor>();
         services.AddSingleton<RunDispatcher>();
@@ -19,6 +21,8 @@ internal static class WorkflowsSetup
         services.AddTransient<RunSweeper>();
         services.AddHostedService<RunSweeperStartup>();
         services.AddSingleton<IWorkflow, ProcurementApprovalWorkflow>();
+        services.AddSingleton<ProcurementPolicy>();
+        services.AddSingleton(ProcurementPolicy.Kind);
         return services;
     }
 }

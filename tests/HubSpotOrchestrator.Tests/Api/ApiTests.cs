@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Api;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Webhooks;
 
 namespace HubSpotOrchestrator.Tests.Api;
 

@@ -1,4 +1,5 @@
 using HubSpotOrchestrator.Cards;
+using HubSpotOrchestrator.Testing;
 
 namespace HubSpotOrchestrator.Tests.Cards;
 

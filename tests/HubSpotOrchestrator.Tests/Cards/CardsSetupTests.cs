@@ -1,4 +1,5 @@
 using HubSpotOrchestrator.Cards;
+using HubSpotOrchestrator.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Cards.Templating;
+using HubSpotOrchestrator.Testing;
 
 namespace HubSpotOrchestrator.Tests.Cards;
 

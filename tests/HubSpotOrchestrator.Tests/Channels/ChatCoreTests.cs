@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Approvals.Directory;
+using HubSpotOrchestrator.Audit;
 using HubSpotOrchestrator.Cards;
 using HubSpotOrchestrator.Channels;
-using HubSpotOrchestrator.Storage;
-using HubSpotOrchestrator.Tests.Workflows;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Tests.Channels;
 

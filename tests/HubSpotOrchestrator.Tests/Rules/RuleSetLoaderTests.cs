@@ -1,4 +1,7 @@
+using HubSpotOrchestrator.Hosting;
+using HubSpotOrchestrator.Routing;
 using HubSpotOrchestrator.Rules;
+using HubSpotOrchestrator.Testing;
 using HubSpotOrchestrator.Webhooks;
 
 namespace HubSpotOrchestrator.Tests.Rules;
@@ -8,7 +11,7 @@ public class RuleSetLoaderTests
     [Fact]
     public async Task EveryFileInRulesFolder_LintsClean()
     {
-        var result = await RuleSetLoader.LoadAsync(TestPaths.Rules, DateTime.UtcNow);
+        var result = await RuleSetLoader.LoadAsync(TestPaths.Rules, DateTime.UtcNow, RuleWorkflowKinds.Catalog());
         Assert.True(result.Succeeded, string.Join(Environment.NewLine, result.Errors));
         Assert.Equal(Directory.GetFiles(TestPaths.Rules, "*.json").Length, result.RuleSet!.Files.Count);
     }
@@ -18,7 +21,7 @@ public class RuleSetLoaderTests
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = await RulesCommand.LintAsync(TestPaths.Rules, stdout, stderr);
+        var code = await RulesCommand.LintAsync(TestPaths.Rules, RuleWorkflowKinds.Catalog(), stdout, stderr);
         Assert.Equal(0, code);
         Assert.Contains("rules OK", stdout.ToString(), StringComparison.Ordinal);
     }
@@ -36,7 +39,7 @@ public class RuleSetLoaderTests
         await File.WriteAllTextAsync(Path.Combine(dir, "routing.json"), content);
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = await RulesCommand.LintAsync(dir, stdout, stderr);
+        var code = await RulesCommand.LintAsync(dir, RuleWorkflowKinds.Catalog(), stdout, stderr);
         Assert.Equal(1, code);
         Assert.Contains(where, stderr.ToString(), StringComparison.Ordinal);
         Assert.Contains(message, stderr.ToString(), StringComparison.Ordinal);
@@ -64,7 +67,7 @@ public class RuleSetLoaderTests
     [InlineData("company-merge", null, "")]
     public async Task ShippedRoutingRules_StartTheDocumentedWorkflow(string fixture, string? dealStage, string expected)
     {
-        var set = (await RuleSetLoader.LoadAsync(TestPaths.Rules, DateTime.UtcNow)).RuleSet!;
+        var set = (await RuleSetLoader.LoadAsync(TestPaths.Rules, DateTime.UtcNow, RuleWorkflowKinds.Catalog())).RuleSet!;
         var parsed = WebhookBatchParser.Parse(Fixtures.HubSpot(fixture), "t", DateTime.UtcNow, out _)!;
         var input = RoutingInput.From(Assert.Single(parsed.Events), dealStage, ["closedwon", "closedlost"]);
         var decision = await EventRouter.RouteAsync(set, input);
@@ -76,7 +79,7 @@ public class RuleSetLoaderTests
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = await RulesCommand.RunAsync(["test", "--event", TestPaths.Fixture("hubspot/deal-contractsent-large.json"), "--rules", TestPaths.Rules], stdout, stderr);
+        var code = await RoutingTestCommand.RunAsync(["test", "--event", TestPaths.Fixture("hubspot/deal-contractsent-large.json"), "--rules", TestPaths.Rules], RuleWorkflowKinds.Catalog(), stdout, stderr);
         Assert.Equal(0, code);
         var text = stdout.ToString();
         Assert.Contains("FIRES  DealContractSent → ProcurementApproval", text, StringComparison.Ordinal);

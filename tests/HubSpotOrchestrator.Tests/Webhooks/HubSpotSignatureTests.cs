@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using HubSpotOrchestrator.Hosting;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Shared;
+using HubSpotOrchestrator.Testing;
 using HubSpotOrchestrator.Webhooks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;

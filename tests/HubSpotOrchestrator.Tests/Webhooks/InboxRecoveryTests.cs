@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Channels.Teams;
+using HubSpotOrchestrator.Routing;
 using HubSpotOrchestrator.Webhooks;
+using HubSpotOrchestrator.Workflows.Engine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -111,7 +113,5 @@ public sealed class InboxRecoveryTests
         public void MarkDispatched(IReadOnlyCollection<string> batchIds, DateTime at)
         {
         }
-
-        public RoutingCommit CommitRouting(IReadOnlyList<RoutingOutcome> decisions, DateTime at) => throw new IOException("disk full");
     }
 }

@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Routing;
+using HubSpotOrchestrator.Testing;
 using HubSpotOrchestrator.Webhooks;
+using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Tests.Webhooks;
 

@@ -1,5 +1,9 @@
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Audit;
+using HubSpotOrchestrator.Channels;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Workflows.Engine;
+using HubSpotOrchestrator.Workflows.Procurement;
 
 namespace HubSpotOrchestrator.Tests.Workflows;
 
@@ -223,7 +227,7 @@ public sealed class ProcurementApprovalTests
         await app.WaitForApprovalAsync(run.Id);
         Assert.Contains("priya.raman", app.ApprovalFor(run.Id)!.Stages[0].Approvers);
 
-        var directory = app.Service<HubSpotOrchestrator.Approvals.Directory.IPeopleDirectory>();
+        var directory = app.Service<HubSpotOrchestrator.People.IPeopleDirectory>();
         var before = directory.Version;
         var original = File.ReadAllText(app.DirectoryFile);
         var changed = original.Replace("\"roles\": [\"sales-vp\"],\n      \"teamsAadObjectId\": \"00000000", "\"roles\": [\"sales-rep\"],\n      \"teamsAadObjectId\": \"00000000", StringComparison.Ordinal);

@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Hosting;
+using HubSpotOrchestrator.Audit;
+using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Storage;
-using HubSpotOrchestrator.Tests.Integrations.HubSpot;
+using HubSpotOrchestrator.Testing;
+using HubSpotOrchestrator.Webhooks;
 using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Tests.Workflows;

@@ -1,8 +1,8 @@
 using System.Text;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Approvals.Directory;
 using HubSpotOrchestrator.Cards;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Workflows.Engine;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
 
@@ -42,7 +42,7 @@ internal sealed class ConsoleInbox(
         AppendCards(sb, pending.Select(cards.ForApproval), af, "Nothing is waiting for your decision.");
         sb.Append("</section>\n");
 
-        if (person.HasRole(Hosting.Roles.Ops) || person.HasRole(Hosting.Roles.Admin))
+        if (person.HasRole(People.Roles.Ops) || person.HasRole(People.Roles.Admin))
         {
             var open = engine.Exceptions(ExceptionStatus.Open, null, PendingLimit);
             sb.Append("<section aria-labelledby=\"exceptions\">\n<h1 id=\"exceptions\">Open exceptions <span class=\"count\">(").Append(open.Count).Append(")</span></h1>\n");

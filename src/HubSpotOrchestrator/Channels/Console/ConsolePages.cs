@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using HubSpotOrchestrator.Approvals.Directory;
+using HubSpotOrchestrator.People;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace HubSpotOrchestrator.Channels.Console;

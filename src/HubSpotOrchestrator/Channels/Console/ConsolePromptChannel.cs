@@ -1,4 +1,3 @@
-using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Channels.Slack;
 using HubSpotOrchestrator.Channels.Teams;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
-using HubSpotOrchestrator.Approvals;
 
 namespace HubSpotOrchestrator.Channels.Console;
 

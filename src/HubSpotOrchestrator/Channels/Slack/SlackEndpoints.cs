@@ -30,7 +30,7 @@ public static partial class SlackEndpoints
         return app;
     }
 
-    private static async Task<IResult> Events(HttpContext context, SlackEventLog seen, IBackgroundJobClient jobs, ILoggerFactory loggers)
+    private static async Task<IResult> Events(HttpContext context, ISlackEventLog seen, IBackgroundJobClient jobs, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(SlackEndpoints).FullName!);
         var (body, refusal) = await ReadVerifiedAsync(context, logger);

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using HubSpotOrchestrator.Approvals.Directory;
 using HubSpotOrchestrator.Integrations;
+using HubSpotOrchestrator.People;
 
 namespace HubSpotOrchestrator.Channels.Slack;
 

@@ -1,7 +1,7 @@
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Approvals.Directory;
 using HubSpotOrchestrator.Cards;
 using HubSpotOrchestrator.Integrations;
+using HubSpotOrchestrator.People;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Channels.Slack;

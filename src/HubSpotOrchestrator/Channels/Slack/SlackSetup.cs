@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using HubSpotOrchestrator.Approvals;
 
 namespace HubSpotOrchestrator.Channels.Slack;
 
@@ -29,7 +28,6 @@ public static class SlackSetup
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SlackWebApiClient>>()));
         services.TryAddSingleton<SlackPeople>();
-        services.TryAddSingleton<SlackEventLog>();
         services.TryAddTransient<SlackMessageJob>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPromptChannel, SlackPromptChannel>());
         return services;

@@ -1,4 +1,4 @@
-using HubSpotOrchestrator.Approvals.Directory;
+using HubSpotOrchestrator.People;
 
 namespace HubSpotOrchestrator.Channels.Teams;
 

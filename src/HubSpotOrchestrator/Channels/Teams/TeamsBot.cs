@@ -2,8 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Hangfire;
-using HubSpotOrchestrator.Approvals.Directory;
 using HubSpotOrchestrator.Integrations;
+using HubSpotOrchestrator.People;
 
 namespace HubSpotOrchestrator.Channels.Teams;
 

@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Approvals.Directory;
 using HubSpotOrchestrator.Cards;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.People;
 
 namespace HubSpotOrchestrator.Channels.Teams;
 

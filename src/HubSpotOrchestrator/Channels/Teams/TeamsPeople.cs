@@ -1,5 +1,5 @@
-using HubSpotOrchestrator.Approvals.Directory;
 using HubSpotOrchestrator.Integrations;
+using HubSpotOrchestrator.People;
 
 namespace HubSpotOrchestrator.Channels.Teams;
 

@@ -1,7 +1,6 @@
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Approvals.Directory;
 using HubSpotOrchestrator.Integrations;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.People;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Channels.Teams;

@@ -1,4 +1,3 @@
-using HubSpotOrchestrator.Approvals;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
@@ -65,7 +64,6 @@ public static class TeamsSetup
     public static IServiceCollection AddTeamsBot(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.TryAddSingleton<IConversationReferenceStore, LiteConversationReferenceStore>();
         services.TryAddSingleton<TeamsPeople>();
         services.TryAddSingleton<TeamsCards>();
         services.TryAddSingleton<TeamsBot>();

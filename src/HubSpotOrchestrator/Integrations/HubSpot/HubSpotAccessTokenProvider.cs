@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using HubSpotOrchestrator.Channels.Teams;
 
 namespace HubSpotOrchestrator.Integrations.HubSpot;
 

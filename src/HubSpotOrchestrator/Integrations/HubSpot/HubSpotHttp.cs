@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Polly;
 using Polly.CircuitBreaker;
+using HubSpotOrchestrator.Channels.Teams;
 
 namespace HubSpotOrchestrator.Integrations.HubSpot;
 

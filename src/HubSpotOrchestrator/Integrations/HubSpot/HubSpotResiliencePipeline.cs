@@ -2,6 +2,7 @@ using System.Net;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using HubSpotOrchestrator.Channels.Teams;
 
 namespace HubSpotOrchestrator.Integrations.HubSpot;
 

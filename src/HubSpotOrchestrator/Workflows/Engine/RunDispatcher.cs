@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Hangfire;
-using HubSpotOrchestrator.Storage;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Workflows.Engine;

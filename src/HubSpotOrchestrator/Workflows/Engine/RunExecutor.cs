@@ -1,6 +1,6 @@
 using Hangfire;
+using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Integrations;
-using HubSpotOrchestrator.Storage;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Workflows.Engine;

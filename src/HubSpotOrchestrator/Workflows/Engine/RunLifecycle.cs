@@ -1,4 +1,4 @@
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Audit;
 
 namespace HubSpotOrchestrator.Workflows.Engine;
 
@@ -13,7 +13,7 @@ internal sealed class RunLifecycle(
     TimeProvider clock,
     ILogger<RunLifecycle> logger)
 {
-    public const string System = "system";
+    public const string System = AuditActors.System;
 
     /// <summary>Records why a run is not moving (paused, queued, no implementation) without changing its status.</summary>
     public void Note(Run run, string reason)

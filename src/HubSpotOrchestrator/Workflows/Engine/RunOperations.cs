@@ -1,4 +1,5 @@
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Audit;
+using HubSpotOrchestrator.Routing;
 
 namespace HubSpotOrchestrator.Workflows.Engine;
 

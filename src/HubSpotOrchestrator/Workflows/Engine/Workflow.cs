@@ -1,5 +1,4 @@
 using System.Text.Json;
-using HubSpotOrchestrator.Storage;
 
 namespace HubSpotOrchestrator.Workflows.Engine;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Net;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Approvals.Directory;
+using HubSpotOrchestrator.Audit;
 using HubSpotOrchestrator.Integrations;
 using HubSpotOrchestrator.Integrations.HubSpot;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Workflows.Engine;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +20,6 @@ internal sealed class ProcurementApprovalWorkflow(
     ApprovalService approvals,
     IApprovalStore approvalStore,
     IPeopleDirectory directory,
-    PromptDispatcher prompts,
     IAuditLog audit,
     IOptions<ProcurementOptions> options) : IWorkflow
 {
@@ -140,7 +139,10 @@ internal sealed class ProcurementApprovalWorkflow(
                     "Add a person with that role to the directory file (Directory:Path), then retry."));
             }
 
-            approval = approvals.Open(ctx.Run, evaluation, deal.Name, deal.CompanyName, deal.Amount, owner?.Id, requester?.Id);
+            var run = ctx.Run;
+            approval = approvals.Open(
+                new ApprovalRequest(run.Id, run.CorrelationId, run.PortalId, run.SubjectId, run.TriggeredBy, deal.Name, deal.CompanyName, deal.Amount, owner?.Id, requester?.Id),
+                evaluation);
         }
 
         if (approval.IsOpen)
@@ -199,17 +201,7 @@ internal sealed class ProcurementApprovalWorkflow(
             return Task.FromResult(StepResult.Completed(new { notified = (string?)null, reason = "requester and owner are not in the directory" }));
         }
 
-        prompts.Raise(new Prompt
-        {
-            Id = $"{outcome.ApprovalId}:requester:{recipient}",
-            Kind = PromptKind.RequesterNotice,
-            RecipientId = recipient,
-            ApprovalId = outcome.ApprovalId,
-            RunId = ctx.Run.Id,
-            CorrelationId = ctx.Run.CorrelationId,
-            Title = $"{approval!.DealName}: {outcome.Status}",
-            Text = outcome.Outcome ?? outcome.Status.ToString(),
-        });
+        approvals.TellRequester(approval!, recipient);
         return Task.FromResult(StepResult.Completed(new { notified = recipient }));
     }
 }

@@ -1,5 +1,6 @@
-using HubSpotOrchestrator.Approvals.Directory;
-using static HubSpotOrchestrator.Tests.Approvals.Directory.DirectoryJson;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Testing;
+using static HubSpotOrchestrator.Tests.Infrastructure.DirectoryJson;
 
 namespace HubSpotOrchestrator.Tests.Approvals.Directory;
 

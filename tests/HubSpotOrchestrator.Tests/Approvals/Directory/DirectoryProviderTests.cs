@@ -1,9 +1,10 @@
-using HubSpotOrchestrator.Approvals.Directory;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Testing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using static HubSpotOrchestrator.Tests.Approvals.Directory.DirectoryJson;
+using static HubSpotOrchestrator.Tests.Infrastructure.DirectoryJson;
 
 namespace HubSpotOrchestrator.Tests.Approvals.Directory;
 

@@ -1,9 +1,10 @@
-using HubSpotOrchestrator.Approvals.Directory;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using static HubSpotOrchestrator.Tests.Approvals.Directory.DirectoryJson;
+using static HubSpotOrchestrator.Tests.Infrastructure.DirectoryJson;
 
 namespace HubSpotOrchestrator.Tests.Approvals.Directory;
 

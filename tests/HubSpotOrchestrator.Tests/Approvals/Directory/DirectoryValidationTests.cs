@@ -1,5 +1,5 @@
-using HubSpotOrchestrator.Approvals.Directory;
-using static HubSpotOrchestrator.Tests.Approvals.Directory.DirectoryJson;
+using HubSpotOrchestrator.People;
+using static HubSpotOrchestrator.Tests.Infrastructure.DirectoryJson;
 
 namespace HubSpotOrchestrator.Tests.Approvals.Directory;
 

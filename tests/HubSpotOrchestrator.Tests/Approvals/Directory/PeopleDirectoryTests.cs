@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
-using static HubSpotOrchestrator.Tests.Approvals.Directory.DirectoryJson;
+using static HubSpotOrchestrator.Tests.Infrastructure.DirectoryJson;
+using HubSpotOrchestrator.People;
 
 namespace HubSpotOrchestrator.Tests.Approvals.Directory;
 
@@ -18,7 +19,7 @@ public sealed class PeopleDirectoryTests
         Person("former", ", \"active\": false", roles: "\"sales-director\""),
         Person("cfo", ", \"delegate\": \"former\"", roles: "\"cfo\", \"finance\""));
 
-    private readonly HubSpotOrchestrator.Approvals.Directory.IPeopleDirectory _directory = Load(Json);
+    private readonly HubSpotOrchestrator.People.IPeopleDirectory _directory = Load(Json);
 
     [Fact]
     public void Find_MatchesIdIgnoringCase()
@@ -108,7 +109,7 @@ public sealed class PeopleDirectoryTests
     public void ActingAs_IsEmptyForInactiveOrUnknownActors()
     {
         Assert.Empty(_directory.ActingAs(_directory.Find("former")!, Away));
-        Assert.Empty(_directory.ActingAs(new HubSpotOrchestrator.Approvals.Directory.Person("stranger", "Stranger", "s@example.com", ["cfo"]), Away));
+        Assert.Empty(_directory.ActingAs(new HubSpotOrchestrator.People.Person("stranger", "Stranger", "s@example.com", ["cfo"]), Away));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Approvals;
+using HubSpotOrchestrator.Workflows.Engine;
 using Microsoft.Playwright;
 
 namespace HubSpotOrchestrator.Tests.Channels.Console;

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Audit;
+using HubSpotOrchestrator.Channels;
+using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Tests.Channels.Console;
 

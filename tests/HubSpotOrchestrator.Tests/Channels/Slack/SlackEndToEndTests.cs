@@ -1,7 +1,8 @@
 using System.Net;
 using HubSpotOrchestrator.Approvals;
+using HubSpotOrchestrator.Channels;
 using HubSpotOrchestrator.Channels.Slack;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Tests.Channels.Slack;
 

@@ -2,8 +2,10 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Hangfire;
 using HubSpotOrchestrator.Approvals;
+using HubSpotOrchestrator.Audit;
+using HubSpotOrchestrator.Channels;
 using HubSpotOrchestrator.Channels.Slack;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.Testing;
 
 namespace HubSpotOrchestrator.Tests.Channels.Slack;
 
@@ -107,7 +109,7 @@ public sealed class SlackEndpointTests
         var toStranger = Assert.Single(slack.Slack.Posts, p => p.Channel == "D0NOBODYDM");
         Assert.Contains("Who are you", toStranger.Body.ToJsonString(), StringComparison.Ordinal);
         Assert.Equal(3, slack.Slack.Posts.Count);
-        Assert.False(slack.App.Service<SlackEventLog>().TryRecord("Ev0MENTION1"), "event ids are stored in LiteDB");
+        Assert.False(slack.App.Service<ISlackEventLog>().TryRecord("Ev0MENTION1"), "event ids are stored in LiteDB");
     }
 
     [Fact]

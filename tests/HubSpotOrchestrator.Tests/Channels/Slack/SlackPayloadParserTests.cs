@@ -1,4 +1,6 @@
+using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Channels.Slack;
+using HubSpotOrchestrator.Testing;
 
 namespace HubSpotOrchestrator.Tests.Channels.Slack;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using HubSpotOrchestrator.Channels.Slack;
-using HubSpotOrchestrator.Tests.Channels.Teams;
+using HubSpotOrchestrator.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

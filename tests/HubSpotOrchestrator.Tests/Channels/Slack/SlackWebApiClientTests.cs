@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Channels.Slack;
+using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Integrations;
-using HubSpotOrchestrator.Tests.Channels.Teams;
+using HubSpotOrchestrator.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using HubSpotOrchestrator.Approvals.Directory;
 using HubSpotOrchestrator.Channels.Teams;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Testing;
+using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Tests.Channels.Teams;
 

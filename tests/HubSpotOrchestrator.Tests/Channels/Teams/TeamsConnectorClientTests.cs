@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Integrations;
+using HubSpotOrchestrator.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Approvals.Directory;
+using HubSpotOrchestrator.Channels;
 using HubSpotOrchestrator.Channels.Teams;
-using HubSpotOrchestrator.Storage;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Testing;
+using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Tests.Channels.Teams;
 
@@ -22,14 +24,18 @@ public sealed class TeamsEndToEndTests
         var run = await teams.StartApprovalRunAsync();
         (string Id, JsonObject Card) request = default;
         await Eventually.TrueAsync(
-            () => (request = teams.Bot.PostedCards(TeamsApp.PriyaConversation).FirstOrDefault(c => TeamsApp.ActionData(c.Card, "approve") is not null)).Card is not null,
+            () => (request = teams.Bot.PostedCards(TeamsApp.PriyaConversation).FirstOrDefault(c => BotFrameworkServer.ActionData(c.Card, "approve") is not null)).Card is not null,
             "the approval card posted to Priya's chat");
         var priya = teams.App.Service<IPeopleDirectory>().Find("priya.raman")!;
         Assert.Contains(priya.TeamsUserId!, request.Card!["refresh"]!["userIds"]!.AsArray().Select(u => u!.GetValue<string>()));
-        var prompt = teams.App.Service<IPromptStore>().ForApproval(ApprovalService.IdForRun(run.Id)).First(p => p.RecipientId == "priya.raman" && p.Kind == PromptKind.ApprovalRequest);
-        Assert.Contains(prompt.Deliveries, d => d.Channel == "teams" && d.Reference == $"{teams.Bot.ServiceUrl}|{TeamsApp.PriyaConversation}|{request.Id}");
+        // The delivery is recorded just after the card is posted (the job stores the message reference it got back).
+        var reference = $"{teams.Bot.ServiceUrl}|{TeamsApp.PriyaConversation}|{request.Id}";
+        await Eventually.TrueAsync(
+            () => teams.App.Service<IPromptStore>().ForApproval(ApprovalService.IdForRun(run.Id))
+                .Any(p => p.RecipientId == "priya.raman" && p.Kind == PromptKind.ApprovalRequest && p.Deliveries.Exists(d => d.Channel == "teams" && d.Reference == reference)),
+            "the Teams delivery recorded with the posted message's reference");
 
-        var card = await TeamsEndpointSecurityTests.InvokeCardAsync(teams, teams.Invoke("approve", TeamsApp.ActionData(request.Card, "approve")!));
+        var card = await TeamsEndpointSecurityTests.InvokeCardAsync(teams, teams.Invoke("approve", BotFrameworkServer.ActionData(request.Card, "approve")!));
 
         Assert.Contains("Approved:", card, StringComparison.Ordinal);
         Assert.DoesNotContain("Action.Execute", card, StringComparison.Ordinal);

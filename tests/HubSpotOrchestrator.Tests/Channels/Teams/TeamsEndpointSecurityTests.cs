@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
-using HubSpotOrchestrator.Approvals.Directory;
+using HubSpotOrchestrator.Audit;
+using HubSpotOrchestrator.Channels;
 using HubSpotOrchestrator.Channels.Teams;
-using HubSpotOrchestrator.Storage;
-using HubSpotOrchestrator.Tests.Workflows;
+using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Testing;
 
 namespace HubSpotOrchestrator.Tests.Channels.Teams;
 

@@ -1,4 +1,5 @@
 using HubSpotOrchestrator.Integrations.HubSpot;
+using HubSpotOrchestrator.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Prometheus;

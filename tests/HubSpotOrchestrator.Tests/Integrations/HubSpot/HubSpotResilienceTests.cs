@@ -1,3 +1,4 @@
+using HubSpotOrchestrator.Channels.Teams;
 using HubSpotOrchestrator.Integrations;
 
 namespace HubSpotOrchestrator.Tests.Integrations.HubSpot;

@@ -1,0 +1,21 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace HubSpotOrchestrator.People;
+
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string Ops = "ops";
+    public const string Approver = "approver";
+    public const string Viewer = "viewer";
+}
+
+public static class Policies
+{
+    public const string Reader = "reader";
+    public const string Operator = "operator";
+}

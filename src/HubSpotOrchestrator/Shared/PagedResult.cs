@@ -1,0 +1,3 @@
+namespace HubSpotOrchestrator.Shared;
+
+public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);

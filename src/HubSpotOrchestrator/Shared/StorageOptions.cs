@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HubSpotOrchestrator.Shared;
+
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>Folder for the embedded stores and the locally generated keys.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string DataPath { get; set; } = "data";
+
+    /// <summary>LiteDB file; relative paths are resolved against <see cref="DataPath"/>.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string DatabaseFile { get; set; } = "orchestrator.db";
+
+    public string DatabasePath => Path.GetFullPath(Path.Combine(DataPath, DatabaseFile));
+
+    public string DataFolder => Path.GetFullPath(DataPath);
+}
