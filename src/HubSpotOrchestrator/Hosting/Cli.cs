@@ -33,6 +33,18 @@ internal static class Cli
 
     public static async Task<int> RunAsync(string[] args)
     {
+        try
+        {
+            return await RunVerbAsync(args);
+        }
+        catch (Exception ex) when (ConfigurationErrors.OwnsProcess && ConfigurationErrors.Describe(ex) is { Count: > 0 } problems)
+        {
+            return ConfigurationErrors.Report(problems, Console.Error);
+        }
+    }
+
+    private static async Task<int> RunVerbAsync(string[] args)
+    {
         if (args.Length == 0 || args[0].StartsWith('-') || args[0] == "serve")
         {
             var serveArgs = args.Length > 0 && args[0] == "serve" ? args[1..] : args;

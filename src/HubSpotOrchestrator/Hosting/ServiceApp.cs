@@ -55,6 +55,7 @@ internal static class ServiceApp
 
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
+        ConfigurationErrors.ValidateOnStart(app.Services); // every invalid setting at once, before the endpoints below open stores
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

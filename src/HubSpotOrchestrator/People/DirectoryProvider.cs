@@ -10,29 +10,33 @@ namespace HubSpotOrchestrator.People;
 internal sealed class DirectoryProvider : IPeopleDirectory, IDisposable
 {
     private readonly DirectoryOptions _options;
-    private readonly TimeProvider _clock;
-    private readonly ILogger<DirectoryProvider> _logger;
-    private readonly SemaphoreSlim _reloadGate = new(1, 1);
-    private DebouncedFileWatcher? _watcher;
-    private DirectorySnapshot? _current;
-    private IReadOnlyList<DirectoryError> _lastErrors = [];
+    private readonly HotReloadedFile<DirectorySnapshot, DirectoryError> _file;
 
     public DirectoryProvider(IOptions<DirectoryOptions> options, TimeProvider clock, ILogger<DirectoryProvider> logger)
     {
         _options = options.Value;
-        _clock = clock;
-        _logger = logger;
+        _file = new HotReloadedFile<DirectorySnapshot, DirectoryError>(
+            "People directory",
+            async (_, ct) =>
+            {
+                var loaded = await DirectoryLoader.LoadAsync(_options.Path, ct);
+                return new(loaded.Snapshot, loaded.Errors);
+            },
+            snapshot => snapshot.Version,
+            clock,
+            logger);
+        _file.Changed += snapshot => logger.LogInformation("People directory {DirectoryVersion} active ({PeopleCount} people)", snapshot.Version, snapshot.People.Count);
     }
 
     /// <summary>The active snapshot; take it once to answer several questions from the same version.</summary>
-    public DirectorySnapshot Current => Volatile.Read(ref _current) ?? throw new InvalidOperationException("The people directory is not loaded yet.");
+    public DirectorySnapshot Current => _file.Current ?? throw new InvalidOperationException("The people directory is not loaded yet.");
 
-    public bool IsLoaded => Volatile.Read(ref _current) is not null;
+    public bool IsLoaded => _file.IsLoaded;
 
     /// <summary>Errors of the last refused reload, with file, line and person.</summary>
-    public IReadOnlyList<DirectoryError> LastReloadErrors => Volatile.Read(ref _lastErrors);
+    public IReadOnlyList<DirectoryError> LastReloadErrors => _file.LastErrors;
 
-    public DateTimeOffset? LastAttemptAt { get; private set; }
+    public DateTimeOffset? LastAttemptAt => _file.LastAttemptAt;
 
     public string Version => Current.Version;
 
@@ -73,47 +77,16 @@ internal sealed class DirectoryProvider : IPeopleDirectory, IDisposable
         if (_options.WatchForChanges)
         {
             var full = Path.GetFullPath(_options.Path);
-            _watcher = new DebouncedFileWatcher(Path.GetDirectoryName(full)!, Path.GetFileName(full), _options.ReloadDebounce, _clock, () => ReloadAsync(), _logger);
+            _file.Watch(Path.GetDirectoryName(full)!, Path.GetFileName(full), _options.ReloadDebounce);
         }
     }
 
     /// <summary>Reads the file again; swaps the new directory in only if it is valid.</summary>
     public async Task<DirectoryLoadResult> ReloadAsync(CancellationToken ct = default)
     {
-        await _reloadGate.WaitAsync(ct);
-        try
-        {
-            LastAttemptAt = _clock.GetUtcNow();
-            var outcome = await DirectoryLoader.LoadAsync(_options.Path, ct);
-            if (!outcome.Succeeded)
-            {
-                Volatile.Write(ref _lastErrors, outcome.Errors);
-                _logger.LogError("People directory change refused; keeping {ActiveVersion}. {ErrorCount} error(s): {Errors}",
-                    _current?.Version ?? "(none)", outcome.Errors.Count, string.Join(" | ", outcome.Errors));
-                return outcome;
-            }
-
-            var snapshot = outcome.Snapshot!;
-            Volatile.Write(ref _lastErrors, []);
-            if (_current?.Version == snapshot.Version)
-            {
-                return outcome;
-            }
-
-            Interlocked.Exchange(ref _current, snapshot);
-            _logger.LogInformation("People directory {DirectoryVersion} active ({PeopleCount} people)", snapshot.Version, snapshot.People.Count);
-            return outcome;
-        }
-        finally
-        {
-            _reloadGate.Release();
-        }
+        var outcome = await _file.ReloadAsync(ct);
+        return new DirectoryLoadResult(outcome.Value, outcome.Errors);
     }
 
-    public void Dispose()
-    {
-        _watcher?.Dispose();
-
-        _reloadGate.Dispose();
-    }
+    public void Dispose() => _file.Dispose();
 }

@@ -25,8 +25,8 @@ internal static class TokenCommand
 
     public static TokenIssuer Issuer(IConfiguration configuration)
     {
-        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        var auth = configuration.GetSection(ApiAuthOptions.Section).Get<ApiAuthOptions>() ?? new ApiAuthOptions();
+        var storage = SectionBinder.Bind<StorageOptions>(configuration, StorageOptions.Section);
+        var auth = SectionBinder.Bind<ApiAuthOptions>(configuration, ApiAuthOptions.Section);
         return new TokenIssuer(new LocalKeys(Options.Create(storage)), Options.Create(auth), TimeProvider.System);
     }
 

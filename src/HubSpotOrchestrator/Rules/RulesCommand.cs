@@ -42,5 +42,5 @@ internal static class RulesCommand
     }
 
     public static string DefaultDir(string[] args) =>
-        ServiceConfiguration.Load(args)[RulesOptions.Section + ":" + nameof(RulesOptions.Path)] ?? "rules";
+        SectionBinder.Bind<RulesOptions>(ServiceConfiguration.Load(args), RulesOptions.Section).Path;
 }

@@ -16,5 +16,6 @@ public sealed class StorageOptions
 
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataPath, DatabaseFile));
 
-    public string DataFolder => Path.GetFullPath(DataPath);
+    /// <remarks>Validation reads every property, so an empty DataPath (which it refuses) must not throw here first.</remarks>
+    public string DataFolder => Path.GetFullPath(string.IsNullOrEmpty(DataPath) ? "." : DataPath);
 }

@@ -32,8 +32,8 @@ internal static class SimulateCommand
             body = WithFreshIds(body, DateTimeOffset.UtcNow);
         }
 
-        var hubspot = configuration.GetSection(HubSpotWebhookOptions.Section).Get<HubSpotWebhookOptions>() ?? new HubSpotWebhookOptions();
-        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var hubspot = SectionBinder.Bind<HubSpotWebhookOptions>(configuration, HubSpotWebhookOptions.Section);
+        var storage = SectionBinder.Bind<StorageOptions>(configuration, StorageOptions.Section);
         var secret = string.IsNullOrEmpty(hubspot.ClientSecret)
             ? new LocalKeys(Options.Create(storage)).GetOrCreate(LocalKeys.LocalHubSpotSecret)
             : hubspot.ClientSecret;

@@ -12,7 +12,7 @@ internal static class WebhooksSetup
         services.AddSingleton<HubSpotRequestVerifier>();
         services.AddSingleton<WebhookIngest>();
         services.AddSingleton<EventDispatcher>();
-        services.AddHostedService<DispatchPump>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventDispatcher>());
         services.AddTransient<InboxSweeper>();
         services.AddHostedService<WebhookStartup>();
         return services;

@@ -17,7 +17,7 @@ internal static class WorkflowsSetup
         services.AddSingleton<IRunStarter, RunScheduler>();
         services.AddTransient<RunExecutor>();
         services.AddSingleton<RunDispatcher>();
-        services.AddHostedService<RunDispatchPump>();
+        services.AddHostedService(sp => sp.GetRequiredService<RunDispatcher>());
         services.AddTransient<RunSweeper>();
         services.AddHostedService<RunSweeperStartup>();
         services.AddSingleton<IWorkflow, ProcurementApprovalWorkflow>();

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using HubSpotOrchestrator.Channels.Teams;
-using HubSpotOrchestrator.Routing;
 using HubSpotOrchestrator.Webhooks;
 using HubSpotOrchestrator.Workflows.Engine;
 using Microsoft.Extensions.DependencyInjection;

@@ -18,7 +18,10 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
 
         if (string.IsNullOrWhiteSpace(options.BotToken) != string.IsNullOrWhiteSpace(options.SigningSecret))
         {
-            failures.Add("Slack:BotToken and Slack:SigningSecret must be set together (one of them is empty).");
+            var (missing, present) = string.IsNullOrWhiteSpace(options.BotToken)
+                ? ("Slack:BotToken", "Slack:SigningSecret")
+                : ("Slack:SigningSecret", "Slack:BotToken");
+            failures.Add($"{missing} is empty but {present} is set; Slack needs both: set {missing}, or remove {present} to run without Slack.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

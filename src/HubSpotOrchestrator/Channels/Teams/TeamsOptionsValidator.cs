@@ -17,7 +17,10 @@ internal sealed class TeamsOptionsValidator(IHostEnvironment environment) : IVal
 
         if (string.IsNullOrWhiteSpace(options.AppId) != string.IsNullOrWhiteSpace(options.AppPassword))
         {
-            failures.Add("Teams:AppId and Teams:AppPassword must be set together (one of them is empty).");
+            var (missing, present) = string.IsNullOrWhiteSpace(options.AppId)
+                ? ("Teams:AppId", "Teams:AppPassword")
+                : ("Teams:AppPassword", "Teams:AppId");
+            failures.Add($"{missing} is empty but {present} is set; Teams needs both: set {missing}, or remove {present} to run without Teams.");
         }
 
         CheckUrl(options.OpenIdMetadataUrl, "Teams:OpenIdMetadataUrl", failures);

@@ -23,12 +23,12 @@ internal sealed class HubSpotCrmOptionsValidator : IValidateOptions<HubSpotCrmOp
                 .ToList();
             if (missing.Count > 0)
             {
-                failures.Add($"HubSpot OAuth is partly configured: set {string.Join(", ", missing)} (or remove the HubSpot:OAuth settings).");
+                failures.Add($"HubSpot OAuth is partly configured: set {string.Join(", ", missing)} (or remove the HubSpot:OAuth:* settings).");
             }
 
             if (!string.IsNullOrWhiteSpace(options.AccessToken))
             {
-                failures.Add("Set either HubSpot:AccessToken (private app) or the HubSpot:OAuth settings, not both.");
+                failures.Add("HubSpot:AccessToken and HubSpot:OAuth:* are both set: use either a private app token (HubSpot:AccessToken) or OAuth (HubSpot:OAuth:*), not both; remove one of them.");
             }
         }
 

@@ -3,6 +3,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using HubSpotOrchestrator.Channels.Teams;
+using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Integrations.HubSpot;
 

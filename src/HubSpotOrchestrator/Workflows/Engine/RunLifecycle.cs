@@ -175,9 +175,3 @@ public interface IRunObserver
 
     void ExceptionRaised(Run run, ExceptionRecord exception);
 }
-
-/// <summary>Starts runs that routing created, through Hangfire.</summary>
-internal sealed class RunScheduler(RunLifecycle lifecycle) : IRunStarter
-{
-    public void Start(string runId) => lifecycle.Start(runId);
-}

@@ -20,7 +20,10 @@ public sealed class SlackEndToEndTests
         Assert.Equal("D" + SlackApp.Priya, post.Channel);
         Assert.False(string.IsNullOrEmpty((string?)post.Body["text"]));
         var approvalId = ApprovalService.IdForRun(run.Id);
-        Assert.Contains(slack.App.Service<IPromptStore>().ForApproval(approvalId), p => p.Deliveries.Any(d => d.Channel == "slack" && d.Reference == post.Channel + "|" + post.Ts));
+        // The delivery is recorded just after chat.postMessage answered (the job stores the message reference it got back).
+        await Eventually.TrueAsync(
+            () => slack.App.Service<IPromptStore>().ForApproval(approvalId).Any(p => p.Deliveries.Any(d => d.Channel == "slack" && d.Reference == post.Channel + "|" + post.Ts)),
+            "the Slack delivery recorded with the posted message's reference");
 
         var value = SlackApp.ButtonValue(post.Body, "approve")!;
         using (var response = await slack.SendAsync(slack.Signed(SlackEndpoints.InteractivityPath, SlackApp.Form(SlackApp.BlockActions(SlackApp.Priya, "approve", value, post.Channel, post.Ts)), "application/x-www-form-urlencoded")))

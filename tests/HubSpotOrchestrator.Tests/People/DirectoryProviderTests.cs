@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using static HubSpotOrchestrator.Tests.Infrastructure.DirectoryJson;
 
-namespace HubSpotOrchestrator.Tests.Approvals.Directory;
+namespace HubSpotOrchestrator.Tests.People;
 
 public sealed class DirectoryProviderTests : IDisposable
 {

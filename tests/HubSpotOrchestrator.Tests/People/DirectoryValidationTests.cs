@@ -1,7 +1,7 @@
 using HubSpotOrchestrator.People;
 using static HubSpotOrchestrator.Tests.Infrastructure.DirectoryJson;
 
-namespace HubSpotOrchestrator.Tests.Approvals.Directory;
+namespace HubSpotOrchestrator.Tests.People;
 
 public sealed class DirectoryValidationTests
 {

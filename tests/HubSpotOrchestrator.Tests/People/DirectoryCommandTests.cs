@@ -2,7 +2,7 @@ using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Testing;
 using static HubSpotOrchestrator.Tests.Infrastructure.DirectoryJson;
 
-namespace HubSpotOrchestrator.Tests.Approvals.Directory;
+namespace HubSpotOrchestrator.Tests.People;
 
 public sealed class DirectoryCommandTests
 {

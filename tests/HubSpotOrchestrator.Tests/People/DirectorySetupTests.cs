@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using static HubSpotOrchestrator.Tests.Infrastructure.DirectoryJson;
 
-namespace HubSpotOrchestrator.Tests.Approvals.Directory;
+namespace HubSpotOrchestrator.Tests.People;
 
 public sealed class DirectorySetupTests
 {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using static HubSpotOrchestrator.Tests.Infrastructure.DirectoryJson;
 using HubSpotOrchestrator.People;
 
-namespace HubSpotOrchestrator.Tests.Approvals.Directory;
+namespace HubSpotOrchestrator.Tests.People;
 
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859:Use concrete types when possible for improved performance", Justification = "The tests exercise the IPeopleDirectory contract that the service's callers use.")]
 public sealed class PeopleDirectoryTests

@@ -5,7 +5,7 @@ using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Workflows.Engine;
 using HubSpotOrchestrator.Workflows.Procurement;
 
-namespace HubSpotOrchestrator.Tests.Workflows;
+namespace HubSpotOrchestrator.Tests.Workflows.Procurement;
 
 [Collection(AppCollection.Name)]
 public sealed class ProcurementApprovalTests

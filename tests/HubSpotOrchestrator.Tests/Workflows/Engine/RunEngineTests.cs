@@ -9,7 +9,7 @@ using HubSpotOrchestrator.Testing;
 using HubSpotOrchestrator.Webhooks;
 using HubSpotOrchestrator.Workflows.Engine;
 
-namespace HubSpotOrchestrator.Tests.Workflows;
+namespace HubSpotOrchestrator.Tests.Workflows.Engine;
 
 [Collection(AppCollection.Name)]
 public sealed class RunEngineTests
