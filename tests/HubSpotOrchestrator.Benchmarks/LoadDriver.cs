@@ -28,6 +28,7 @@ internal sealed class LoadDriver : IDisposable
 
     public LoadDriver(int maxConnections)
     {
+        #pragma warning disable CA2000 // the HttpClient owns the handler (disposeHandler defaults to true) and Dispose() disposes the HttpClient
         _http = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = maxConnections,
@@ -38,6 +39,7 @@ internal sealed class LoadDriver : IDisposable
         {
             Timeout = TimeSpan.FromSeconds(10),
         };
+        #pragma warning restore CA2000
     }
 
     public async Task<LoadResult> ClosedLoopAsync(int concurrency, TimeSpan duration, Func<HttpRequestMessage> nextRequest)

@@ -16,6 +16,7 @@ internal static class RoutingBenchmark
     private const int Rounds = 12;
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Round = TimeSpan.FromSeconds(0.75);
+    private static readonly JsonSerializerOptions CaseInsensitive = new() { PropertyNameCaseInsensitive = true };
 
     public static async Task<Section> RunAsync(TextWriter log)
     {
@@ -27,7 +28,7 @@ internal static class RoutingBenchmark
         var inputs = parsed.Events.Select(e => RoutingInput.From(e, null, ["closedwon", "closedlost"])).ToArray();
 
         // The direct engine: its own Workflow objects read from the same file, the service's settings.
-        var workflows = JsonSerializer.Deserialize<Workflow[]>("[" + await File.ReadAllTextAsync(Path.Combine(RepoPaths.Rules, "routing.json")) + "]", new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+        var workflows = JsonSerializer.Deserialize<Workflow[]>("[" + await File.ReadAllTextAsync(Path.Combine(RepoPaths.Rules, "routing.json")) + "]", CaseInsensitive)!;
         var direct = new RulesEngine.RulesEngine(workflows, new ReSettings { CustomTypes = [], EnableExceptionAsErrorMessage = true, IgnoreException = false });
 
         // Same work on both sides: the same inputs fire the same rules.

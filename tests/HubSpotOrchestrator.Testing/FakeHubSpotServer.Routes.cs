@@ -289,8 +289,11 @@ public sealed partial class FakeHubSpotServer
         };
     }
 
-    private static async Task<JsonNode> ReadJson(HttpRequest request) =>
-        JsonNode.Parse(await new StreamReader(request.Body, Encoding.UTF8).ReadToEndAsync())!;
+    private static async Task<JsonNode> ReadJson(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8, leaveOpen: true);
+        return JsonNode.Parse(await reader.ReadToEndAsync())!;
+    }
 
     private static IResult Json(int status, string body) => Results.Content(body, "application/json", Encoding.UTF8, status);
 }

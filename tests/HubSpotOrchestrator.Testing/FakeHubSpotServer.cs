@@ -143,6 +143,7 @@ public sealed partial class FakeHubSpotServer : IAsyncDisposable
         }
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "HubSpot's own term: a CRM object (deal, contact, company).")]
     public JsonObject Object(string type, string id)
     {
         lock (_state)
@@ -183,7 +184,7 @@ public sealed partial class FakeHubSpotServer : IAsyncDisposable
             context.Response.Headers[name] = value;
         }
 
-        if (request.Path.StartsWithSegments("/oauth"))
+        if (request.Path.StartsWithSegments("/oauth", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
@@ -238,5 +239,6 @@ public sealed partial class FakeHubSpotServer : IAsyncDisposable
         }
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1034:Nested types should not be visible", Justification = "Read by tests as FakeHubSpotServer.Association, next to the fake that records it.")]
     public sealed record Association(string FromType, string FromId, string ToType, string ToId, IReadOnlyList<int> TypeIds);
 }

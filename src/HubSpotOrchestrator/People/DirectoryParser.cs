@@ -14,6 +14,7 @@ internal sealed partial class DirectoryParser
         ["id", "name", "email", "roles", "teamsAadObjectId", "teamsUserId", "slackUserId", "hubSpotOwnerId", "hubSpotUserId", "delegate", "outOfOffice", "active"];
 
     private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    private static readonly string[] OutOfOfficeFields = ["from", "until"];
 
     private readonly string _file;
     private readonly List<int> _lineStarts = [0];
@@ -254,7 +255,7 @@ internal sealed partial class DirectoryParser
             }
         }
 
-        foreach (var missing in new[] { "from", "until" }.Where(f => !seen.Contains(f)))
+        foreach (var missing in OutOfOfficeFields.Where(f => !seen.Contains(f)))
         {
             person.Problems.Add((line, $"outOfOffice is missing \"{missing}\""));
         }

@@ -18,5 +18,6 @@ public sealed class RulesOptions
     public TimeSpan ReloadDebounce { get; set; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>Deal stages (internal ids) that count as closed for <c>e.DealIsClosed</c>; add custom pipelines' closed stages here.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1819:Properties should not return arrays", Justification = "An options class bound from configuration; the array and its configuration-binding semantics are its contract.")]
     public string[] ClosedDealStages { get; set; } = ["closedwon", "closedlost"];
 }

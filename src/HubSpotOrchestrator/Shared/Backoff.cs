@@ -12,6 +12,7 @@ public static class Backoff
     /// <param name="maxDelay">The cap of the exponential part (a longer <paramref name="retryAfter"/> still wins); <see cref="TimeSpan.MaxValue"/> for none.</param>
     /// <param name="retryAfter">The server's Retry-After, if it sent one (see <see cref="RetryAfter"/>).</param>
     /// <param name="random">The jitter source; <see cref="Random.Shared"/> when null.</param>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5394:Do not use insecure randomness", Justification = "Retry jitter only spreads retries out; nothing security-relevant depends on it.")]
     public static TimeSpan Delay(int attempt, TimeSpan baseDelay, TimeSpan maxDelay, TimeSpan? retryAfter = null, Random? random = null)
     {
         if (baseDelay < TimeSpan.Zero || maxDelay < TimeSpan.Zero)

@@ -13,6 +13,7 @@ public enum BoundedBodyStatus
 }
 
 /// <summary>What <see cref="BoundedBody.ReadAsync"/> got; <see cref="Reason"/> says why an incomplete read ended.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1819:Properties should not return arrays", Justification = "The body is read once and handed to one parser that takes the array; no copy is wanted on the request path.")]
 public sealed record BoundedBodyResult(BoundedBodyStatus Status, byte[] Bytes, string? Reason = null)
 {
     public bool IsRead => Status == BoundedBodyStatus.Read;

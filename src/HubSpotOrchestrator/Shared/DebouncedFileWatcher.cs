@@ -46,7 +46,9 @@ internal sealed class DebouncedFileWatcher : IDisposable
         {
             await _onSettled();
         }
+        #pragma warning disable CA1031 // a timer callback nobody awaits: a reload failure is logged, never left unobserved
         catch (Exception ex)
+        #pragma warning restore CA1031
         {
             _logger.LogError(ex, "Reload after a change in {Directory} failed", _watcher.Path);
         }

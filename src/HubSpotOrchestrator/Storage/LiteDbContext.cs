@@ -109,7 +109,9 @@ internal sealed class LiteDbContext : IDisposable
                 {
                     items[i].Run();
                 }
+                #pragma warning disable CA1031 // the group-commit writer hands any item's failure to that item's caller and keeps writing
                 catch (Exception ex)
+                #pragma warning restore CA1031
                 {
                     failed = i;
                     error = ex;
@@ -122,7 +124,9 @@ internal sealed class LiteDbContext : IDisposable
                 {
                     Database.Commit();
                 }
+                #pragma warning disable CA1031 // the group-commit writer hands a failed commit to every waiting caller and keeps writing
                 catch (Exception ex)
+                #pragma warning restore CA1031
                 {
                     Database.Rollback();
                     RollbackCount++;

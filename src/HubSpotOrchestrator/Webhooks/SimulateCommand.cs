@@ -86,7 +86,7 @@ internal static class SimulateCommand
         JsonNode? view = null;
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            using var response = await http.GetAsync($"/api/events/{e.EventId}?portalId={e.PortalId}");
+            using var response = await http.GetAsync(new Uri($"/api/events/{e.EventId}?portalId={e.PortalId}", UriKind.RelativeOrAbsolute));
             if (!response.IsSuccessStatusCode)
             {
                 await stdout.WriteLineAsync($"event {e.EventId}: GET /api/events → {(int)response.StatusCode}");

@@ -40,8 +40,10 @@ public sealed class ApiTests(OrchestratorFactory app) : IClassFixture<Orchestrat
     {
         var body = Fixtures.HubSpotWithIds("deal-contractsent-large", 77_000_000);
         var client = app.CreateClient();
-        await client.SendAsync(app.SignedRequest("/webhooks/hubspot", body));
-        await client.SendAsync(app.SignedRequest("/webhooks/hubspot", body));
+        using var first = app.SignedRequest("/webhooks/hubspot", body);
+        using var firstResponse = await client.SendAsync(first);
+        using var second = app.SignedRequest("/webhooks/hubspot", body);
+        using var secondResponse = await client.SendAsync(second);
         var inbox = app.Service<IInboxStore>();
         await Eventually.TrueAsync(() => inbox.Find("62515:77000102")?.Status == InboxStatus.Routed, "routed");
 
@@ -102,8 +104,10 @@ public sealed class ApiTests(OrchestratorFactory app) : IClassFixture<Orchestrat
     public async Task Metrics_ExposeWebhookCountersInPrometheusFormat()
     {
         var client = app.CreateClient();
-        await client.SendAsync(app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpotWithIds("contact-creation", 88_000_000)));
-        await client.SendAsync(app.SignedRequest("/webhooks/hubspot", "[]"u8.ToArray(), secret: "wrong"));
+        using var accepted = app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpotWithIds("contact-creation", 88_000_000));
+        using var acceptedResponse = await client.SendAsync(accepted);
+        using var rejected = app.SignedRequest("/webhooks/hubspot", "[]"u8.ToArray(), secret: "wrong");
+        using var rejectedResponse = await client.SendAsync(rejected);
         var text = await client.GetStringAsync("/metrics");
         Assert.Contains("hso_webhook_events_received_total{source=\"webhooks-api\"}", text, StringComparison.Ordinal);
         Assert.Contains("hso_webhook_requests_rejected_total{reason=\"unauthorized\"}", text, StringComparison.Ordinal);

@@ -14,7 +14,7 @@ public sealed class CorrelationLoggingTests
     [Fact]
     public async Task EveryLogLineOfAnApprovalRun_CarriesTheRunsCorrelationId()
     {
-        var logs = new ScopeCapturingLoggerProvider();
+        using var logs = new ScopeCapturingLoggerProvider();
         using var app = new LoggedProcurementApp(logs);
         await app.StartAsync();
         var run = await app.PendingApprovalAsync();

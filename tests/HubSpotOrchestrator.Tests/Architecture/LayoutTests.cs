@@ -108,13 +108,13 @@ public class LayoutTests
 
         public IReadOnlyList<string> Errors { get; private init; } = [];
 
-        public IReadOnlyList<string> UnusedUsings { get; private set; } = [];
+        public List<string> UnusedUsings { get; private set; } = [];
 
         public IEnumerable<Edge> Edges => _edges.Select(e => new Edge(e.Key.From, e.Key.To, [.. e.Value]));
 
         public IEnumerable<string> EdgesFrom(string feature) => _edges.Keys.Where(k => k.From == feature).Select(k => $"{k.From} → {k.To} ({string.Join(", ", _edges[k].Take(3))})");
 
-        public IEnumerable<string> TopLevelTypes(string feature) => _types.TryGetValue(feature, out var t) ? t : [];
+        public SortedSet<string> TopLevelTypes(string feature) => _types.TryGetValue(feature, out var t) ? t : [];
 
         public static FeatureGraph Build()
         {

@@ -11,12 +11,13 @@ internal sealed partial class ConsoleClient(HttpClient http) : IDisposable
     public async Task<HttpResponseMessage> SignInAsync(string personId)
     {
         var page = await http.GetStringAsync("/console/signin");
-        return await http.PostAsync("/console/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = AntiforgeryToken(page),
             ["person"] = personId,
             ["returnUrl"] = "/console/inbox",
-        }));
+        });
+        return await http.PostAsync("/console/signin", form);
     }
 
     public async Task<string> InboxAsync()
@@ -34,7 +35,7 @@ internal sealed partial class ConsoleClient(HttpClient http) : IDisposable
         return await PostActionAsync(tamper is null ? action : tamper(action), AntiforgeryToken(card), inputs);
     }
 
-    public Task<HttpResponseMessage> PostActionAsync(string action, string? antiforgeryToken, IDictionary<string, string>? inputs = null)
+    public async Task<HttpResponseMessage> PostActionAsync(string action, string? antiforgeryToken, IDictionary<string, string>? inputs = null)
     {
         var form = new Dictionary<string, string> { ["action"] = action };
         if (antiforgeryToken is not null)
@@ -47,7 +48,8 @@ internal sealed partial class ConsoleClient(HttpClient http) : IDisposable
             form[key] = value;
         }
 
-        return http.PostAsync("/console/actions", new FormUrlEncodedContent(form));
+        using var content = new FormUrlEncodedContent(form);
+        return await http.PostAsync("/console/actions", content);
     }
 
     public static string? Card(string html, string template) =>

@@ -76,7 +76,7 @@ internal sealed class HubSpotTestHost : IAsyncDisposable
     }
 
     /// <summary>Waits (real time, bounded) for something the fake clock cannot hurry, such as a request reaching the server.</summary>
-    public async Task WaitUntil(Func<bool> condition)
+    public static async Task WaitUntil(Func<bool> condition)
     {
         for (var i = 0; i < 5_000 && !condition(); i++)
         {

@@ -13,6 +13,7 @@ namespace HubSpotOrchestrator.Tests.Infrastructure;
 
 /// <summary>Tests that start the whole service share Hangfire's static configuration, so they run one at a time.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "An xUnit collection definition; the Collection suffix is xUnit's naming convention.")]
 public sealed class AppCollection
 {
     public const string Name = "app";

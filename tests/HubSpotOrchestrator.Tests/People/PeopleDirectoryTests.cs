@@ -4,6 +4,7 @@ using HubSpotOrchestrator.People;
 
 namespace HubSpotOrchestrator.Tests.People;
 
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859:Use concrete types when possible for improved performance", Justification = "The tests exercise the IPeopleDirectory contract that the service's callers use.")]
 public sealed class PeopleDirectoryTests
 {
     private static readonly DateTimeOffset Away = new(2026, 8, 10, 12, 0, 0, TimeSpan.Zero);

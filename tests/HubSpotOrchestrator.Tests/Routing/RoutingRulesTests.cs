@@ -32,8 +32,9 @@ public class RoutingRulesTests
     [Fact]
     public async Task RulesTestCommand_PrintsWhichRulesFireAndWritesNothing()
     {
-        var stdout = new StringWriter();
-        var code = await RoutingTestCommand.RunAsync(["test", "--event", TestPaths.Fixture("hubspot/deal-contractsent-large.json"), "--rules", TestPaths.Rules], RuleWorkflowKinds.Catalog(), stdout, new StringWriter());
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await RoutingTestCommand.RunAsync(["test", "--event", TestPaths.Fixture("hubspot/deal-contractsent-large.json"), "--rules", TestPaths.Rules], RuleWorkflowKinds.Catalog(), stdout, stderr);
         Assert.Equal(0, code);
         var text = stdout.ToString();
         Assert.Contains("FIRES  DealContractSent → ProcurementApproval", text, StringComparison.Ordinal);

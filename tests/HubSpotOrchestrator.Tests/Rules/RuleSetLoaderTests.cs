@@ -17,8 +17,9 @@ public class RuleSetLoaderTests
     [Fact]
     public async Task RulesLintCommand_ExitsZeroOnTheShippedRules()
     {
-        var stdout = new StringWriter();
-        var code = await RulesCommand.LintAsync(TestPaths.Rules, RuleWorkflowKinds.Catalog(), stdout, new StringWriter());
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await RulesCommand.LintAsync(TestPaths.Rules, RuleWorkflowKinds.Catalog(), stdout, stderr);
         Assert.Equal(0, code);
         Assert.Contains("rules OK", stdout.ToString(), StringComparison.Ordinal);
     }
@@ -34,8 +35,9 @@ public class RuleSetLoaderTests
         var dir = TestPaths.NewTempDir();
         File.Copy(Path.Combine(TestPaths.Rules, "procurement-policy.json"), Path.Combine(dir, "procurement-policy.json"));
         await File.WriteAllTextAsync(Path.Combine(dir, "routing.json"), content);
-        var stderr = new StringWriter();
-        var code = await RulesCommand.LintAsync(dir, RuleWorkflowKinds.Catalog(), new StringWriter(), stderr);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await RulesCommand.LintAsync(dir, RuleWorkflowKinds.Catalog(), stdout, stderr);
         Assert.Equal(1, code);
         Assert.Contains(where, stderr.ToString(), StringComparison.Ordinal);
         Assert.Contains(message, stderr.ToString(), StringComparison.Ordinal);

@@ -185,7 +185,8 @@ public sealed class ChunkedBodyLimitTests
         app.StartServer();
         using var client = PlainClient(app);
 
-        using var response = await client.SendAsync(Chunked(path, limit + (64 * 1024)));
+        using var responseRequest = Chunked(path, limit + (64 * 1024));
+        using var response = await client.SendAsync(responseRequest);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Null(response.RequestMessage!.Content!.Headers.ContentLength);
@@ -202,7 +203,8 @@ public sealed class ChunkedBodyLimitTests
         app.StartServer();
         using var client = PlainClient(app);
 
-        using var response = await client.SendAsync(Chunked("/api/messages", (512 * 1024) - 1));
+        using var responseRequest = Chunked("/api/messages", (512 * 1024) - 1);
+        using var response = await client.SendAsync(responseRequest);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("Invalid activity", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -218,8 +220,10 @@ public sealed class ChunkedBodyLimitTests
         app.StartServer();
         using var client = PlainClient(app);
 
-        using var under = await client.SendAsync(Chunked("/webhooks/hubspot", 32 * 1024));
-        using var over = await client.SendAsync(Chunked("/webhooks/hubspot", 200 * 1024));
+        using var underRequest = Chunked("/webhooks/hubspot", 32 * 1024);
+        using var under = await client.SendAsync(underRequest);
+        using var overRequest = Chunked("/webhooks/hubspot", 200 * 1024);
+        using var over = await client.SendAsync(overRequest);
 
         Assert.Equal(HttpStatusCode.Unauthorized, under.StatusCode);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, over.StatusCode);

@@ -13,7 +13,7 @@ public sealed class ClientDisconnectTests
     [Fact]
     public async Task ClientThatDisconnectsMidBody_IsLoggedQuietlyWithoutAnError()
     {
-        var logs = new CapturingLoggerProvider();
+        using var logs = new CapturingLoggerProvider();
         using var app = new LoggingFactory(logs);
         app.UseKestrel(0);
         app.StartServer();

@@ -16,11 +16,13 @@ public sealed class InboxRecoveryTests
     {
         using var app = new OrchestratorFactory();
         var client = app.CreateClient();
-        using var first = await client.SendAsync(app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpot("deal-closedwon")));
+        using var firstRequest = app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpot("deal-closedwon"));
+        using var first = await client.SendAsync(firstRequest);
         var inbox = app.Service<IInboxStore>();
         await Eventually.TrueAsync(() => inbox.Find("62515:101")?.Status == InboxStatus.Routed, "first delivery routed");
 
-        using var second = await client.SendAsync(app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpot("duplicate-delivery")));
+        using var secondRequest = app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpot("duplicate-delivery"));
+        using var second = await client.SendAsync(secondRequest);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         var body = await second.Content.ReadFromJsonAsync<WebhookAccepted>();
         Assert.Equal((0, 1), (body!.Accepted, body.Duplicates));
@@ -80,7 +82,8 @@ public sealed class InboxRecoveryTests
     public async Task StoreUnavailable_Gets503WithRetryAfter()
     {
         using var app = new BrokenStoreFactory();
-        using var response = await app.CreateClient().SendAsync(app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpot("deal-closedwon")));
+        using var request = app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpot("deal-closedwon"));
+        using var response = await app.CreateClient().SendAsync(request);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
     }
@@ -91,6 +94,7 @@ public sealed class InboxRecoveryTests
             services.Replace(ServiceDescriptor.Singleton<IInboxStore, UnwritableInbox>());
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1812:Avoid uninstantiated internal classes", Justification = "Instantiated by the container: ServiceDescriptor.Singleton<IInboxStore, UnwritableInbox>().")]
     private sealed class UnwritableInbox : IInboxStore
     {
         public InboxWriteResult AcceptBatch(IReadOnlyList<InboxEvent> events, IReadOnlyList<QuarantinedEvent> quarantined) => throw new IOException("disk full");

@@ -21,7 +21,8 @@ public sealed class WebhookEndpointTests(OrchestratorFactory app) : IClassFixtur
     {
         var offset = NextOffset();
         var client = app.CreateClient();
-        using var response = await client.SendAsync(app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpotWithIds("deal-closedwon", offset)));
+        using var request = app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpotWithIds("deal-closedwon", offset));
+        using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<WebhookAccepted>();
         Assert.Equal(1, body!.Accepted);
@@ -50,7 +51,7 @@ public sealed class WebhookEndpointTests(OrchestratorFactory app) : IClassFixtur
     {
         var offset = NextOffset();
         var body = Fixtures.HubSpotWithIds("deal-closedwon", offset);
-        var request = how switch
+        using var request = how switch
         {
             "wrong-secret" => app.SignedRequest("/webhooks/hubspot", body, secret: "not-the-secret"),
             "old" => app.SignedRequest("/webhooks/hubspot", body, DateTimeOffset.UtcNow.AddMinutes(-6)),
@@ -77,7 +78,8 @@ public sealed class WebhookEndpointTests(OrchestratorFactory app) : IClassFixtur
     [Fact]
     public async Task BodyThatIsNotJson_Gets400()
     {
-        using var response = await app.CreateClient().SendAsync(app.SignedRequest("/webhooks/hubspot", "[{\"eventId\": 1,"u8.ToArray()));
+        using var request = app.SignedRequest("/webhooks/hubspot", "[{\"eventId\": 1,"u8.ToArray());
+        using var response = await app.CreateClient().SendAsync(request);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
         Assert.Contains("not valid JSON", problem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -86,7 +88,8 @@ public sealed class WebhookEndpointTests(OrchestratorFactory app) : IClassFixtur
     [Fact]
     public async Task BodyThatIsNotAnArray_Gets400()
     {
-        using var response = await app.CreateClient().SendAsync(app.SignedRequest("/webhooks/hubspot", "{\"eventId\":1}"u8.ToArray()));
+        using var request = app.SignedRequest("/webhooks/hubspot", "{\"eventId\":1}"u8.ToArray());
+        using var response = await app.CreateClient().SendAsync(request);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
         Assert.Contains("JSON array", problem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -96,14 +99,16 @@ public sealed class WebhookEndpointTests(OrchestratorFactory app) : IClassFixtur
     public async Task BodyOverTheLimit_Gets413()
     {
         var big = Encoding.UTF8.GetBytes("[" + new string(' ', 1024 * 1024) + "]");
-        using var response = await app.CreateClient().SendAsync(app.SignedRequest("/webhooks/hubspot", big));
+        using var request = app.SignedRequest("/webhooks/hubspot", big);
+        using var response = await app.CreateClient().SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
     [Fact]
     public async Task WrongContentType_Gets415()
     {
-        using var response = await app.CreateClient().SendAsync(app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpot("deal-closedwon"), contentType: "text/plain"));
+        using var request = app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpot("deal-closedwon"), contentType: "text/plain");
+        using var response = await app.CreateClient().SendAsync(request);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
     }
 
@@ -114,7 +119,8 @@ public sealed class WebhookEndpointTests(OrchestratorFactory app) : IClassFixtur
         var events = JsonNode.Parse(Fixtures.HubSpotWithIds("deal-closedwon", offset))!.AsArray();
         events.Add(new JsonObject { ["eventId"] = 202 + offset, ["portalId"] = 62515, ["subscriptionType"] = "deal.propertyChange", ["occurredAt"] = 1 });
         events.Add(JsonValue.Create("not an event"));
-        using var response = await app.CreateClient().SendAsync(app.SignedRequest("/webhooks/hubspot", Encoding.UTF8.GetBytes(events.ToJsonString())));
+        using var request = app.SignedRequest("/webhooks/hubspot", Encoding.UTF8.GetBytes(events.ToJsonString()));
+        using var response = await app.CreateClient().SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<WebhookAccepted>();
@@ -160,9 +166,11 @@ public sealed class WebhookEndpointTests(OrchestratorFactory app) : IClassFixtur
         var offset = NextOffset();
         var client = app.CreateClient();
         var events = new JsonArray(Event(offset + 1), Event(offset + 2));
-        using var first = await client.SendAsync(app.SignedRequest("/webhooks/hubspot", Encoding.UTF8.GetBytes(events.ToJsonString())));
+        using var firstRequest = app.SignedRequest("/webhooks/hubspot", Encoding.UTF8.GetBytes(events.ToJsonString()));
+        using var first = await client.SendAsync(firstRequest);
         var again = new JsonArray(Event(offset + 3), Event(offset + 2), Event(offset + 4));
-        using var second = await client.SendAsync(app.SignedRequest("/webhooks/hubspot", Encoding.UTF8.GetBytes(again.ToJsonString())));
+        using var secondRequest = app.SignedRequest("/webhooks/hubspot", Encoding.UTF8.GetBytes(again.ToJsonString()));
+        using var second = await client.SendAsync(secondRequest);
 
         var body = await second.Content.ReadFromJsonAsync<WebhookAccepted>();
         Assert.Equal((2, 1), (body!.Accepted, body.Duplicates));
@@ -185,7 +193,8 @@ public sealed class WebhookEndpointTests(OrchestratorFactory app) : IClassFixtur
     public async Task WorkflowActionRecord_LandsInTheSameInboxAndRoutesByAction()
     {
         var body = File.ReadAllBytes(TestPaths.Fixture("hubspot/crm-deal-9002.json"));
-        using var response = await app.CreateClient().SendAsync(app.SignedRequest("/webhooks/hubspot/workflow?objectType=deal&action=procurement-approval&portalId=62515", body));
+        using var request = app.SignedRequest("/webhooks/hubspot/workflow?objectType=deal&action=procurement-approval&portalId=62515", body);
+        using var response = await app.CreateClient().SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var accepted = await response.Content.ReadFromJsonAsync<WebhookAccepted>();
         var outcome = Assert.Single(accepted!.Events);
@@ -200,7 +209,8 @@ public sealed class WebhookEndpointTests(OrchestratorFactory app) : IClassFixtur
     public async Task OwnWriteEvent_IsIgnoredWithTheReason()
     {
         var offset = NextOffset();
-        using var response = await app.CreateClient().SendAsync(app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpotWithIds("company-name-unicode", offset)));
+        using var request = app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpotWithIds("company-name-unicode", offset));
+        using var response = await app.CreateClient().SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var inbox = app.Service<IInboxStore>();
         var id = $"62515:{105 + offset}";
@@ -213,7 +223,8 @@ public sealed class WebhookEndpointTests(OrchestratorFactory app) : IClassFixtur
     public async Task EventThatMatchesNoRule_IsIgnoredWithTheReason()
     {
         var offset = NextOffset();
-        using var response = await app.CreateClient().SendAsync(app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpotWithIds("company-merge", offset)));
+        using var request = app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpotWithIds("company-merge", offset));
+        using var response = await app.CreateClient().SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var inbox = app.Service<IInboxStore>();
         var id = $"62515:{109 + offset}";
@@ -229,7 +240,8 @@ public sealed class WebhookEndpointTests(OrchestratorFactory app) : IClassFixtur
             Event(offset + 1, 7001, "dealstage", "closedlost", 1764086500000),
             Event(offset + 2, 7001, "amount", "5000", 1764086501000),
             Event(offset + 3, 7002, "amount", "5000", 1764086501000));
-        using var response = await app.CreateClient().SendAsync(app.SignedRequest("/webhooks/hubspot", Encoding.UTF8.GetBytes(events.ToJsonString())));
+        using var request = app.SignedRequest("/webhooks/hubspot", Encoding.UTF8.GetBytes(events.ToJsonString()));
+        using var response = await app.CreateClient().SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var inbox = app.Service<IInboxStore>();
         await Eventually.TrueAsync(() => inbox.Find($"62515:{offset + 3}")?.Status is InboxStatus.Routed or InboxStatus.Ignored && inbox.Find($"62515:{offset + 2}")?.Status is InboxStatus.Routed or InboxStatus.Ignored, "routed");

@@ -79,7 +79,9 @@ public static partial class SlackEndpoints
         {
             jobs.Enqueue<SlackMessageJob>(j => j.ReplyAsync(ev.Channel, threadTs, ev.User, text, CancellationToken.None));
         }
+        #pragma warning disable CA1031 // whatever fails while queueing, Slack must get a 503 so it retries the event
         catch (Exception ex)
+        #pragma warning restore CA1031
         {
             seen.Forget(callback.EventId);
             logger.LogError(ex, "Slack event {EventId} could not be queued; Slack will retry it", callback.EventId);

@@ -9,7 +9,7 @@ namespace HubSpotOrchestrator.Channels.Teams;
 /// The bot's outbound token (protocols.md §2.3): OAuth client credentials against Teams:TokenUrl with scope
 /// https://api.botframework.com/.default, cached until five minutes before it expires.
 /// </summary>
-public sealed class BotTokenProvider
+public sealed class BotTokenProvider : IDisposable
 {
     /// <summary>Bot Framework AuthenticationConstants.ToChannelFromBotOAuthScope.</summary>
     public const string Scope = "https://api.botframework.com/.default";
@@ -58,6 +58,9 @@ public sealed class BotTokenProvider
     /// <summary>Drops the cached token, e.g. after the Connector answered 401.</summary>
     public void Invalidate() => _token = null;
 
+    /// <summary>The DI container that created this singleton disposes it on shutdown.</summary>
+    public void Dispose() => _gate.Dispose();
+
     private async Task<string> RequestTokenAsync(CancellationToken cancellationToken)
     {
         if (!_options.IsConfigured)
@@ -76,7 +79,7 @@ public sealed class BotTokenProvider
         HttpResponseMessage response;
         try
         {
-            response = await _httpClient.PostAsync(_options.EffectiveTokenUrl, form, cancellationToken);
+            response = await _httpClient.PostAsync(new Uri(_options.EffectiveTokenUrl, UriKind.RelativeOrAbsolute), form, cancellationToken);
         }
         catch (HttpRequestException ex)
         {

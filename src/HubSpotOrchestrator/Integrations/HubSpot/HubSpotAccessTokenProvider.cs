@@ -9,7 +9,7 @@ namespace HubSpotOrchestrator.Integrations.HubSpot;
 /// refresh on expires_in instead.
 /// </summary>
 internal sealed class HubSpotAccessTokenProvider(
-    HubSpotCrmOptions options, IHttpClientFactory httpClientFactory, TimeProvider time, ILogger<HubSpotAccessTokenProvider> logger)
+    HubSpotCrmOptions options, IHttpClientFactory httpClientFactory, TimeProvider time, ILogger<HubSpotAccessTokenProvider> logger) : IDisposable
 {
     internal const string OAuthHttpClientName = "HubSpotOAuth";
     private const string OAuthFix = "Check HubSpot:OAuth:ClientId, HubSpot:OAuth:ClientSecret and HubSpot:OAuth:RefreshToken (reinstall the app to get a new refresh token)";
@@ -45,6 +45,9 @@ internal sealed class HubSpotAccessTokenProvider(
             _refreshGate.Release();
         }
     }
+
+    /// <summary>The DI container that created this singleton disposes it on shutdown.</summary>
+    public void Dispose() => _refreshGate.Dispose();
 
     private async Task<string> RefreshAsync(CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ namespace HubSpotOrchestrator.Integrations.HubSpot;
 /// exceeds HubSpot's "N per 10 s" even across window boundaries. Waiters queue in order; time comes from the
 /// injected <see cref="TimeProvider"/> so tests run on a fake clock.
 /// </summary>
-internal sealed class SlidingWindowLimiter
+internal sealed class SlidingWindowLimiter : IDisposable
 {
     private readonly int _limit;
     private readonly TimeSpan _window;
@@ -68,12 +68,21 @@ internal sealed class SlidingWindowLimiter
             _gate.Release();
         }
     }
+
+    public void Dispose() => _gate.Dispose();
 }
 
 /// <summary>The limiters shared by every HubSpot caller in the process: the general burst limit and the search limit.</summary>
-internal sealed class HubSpotRateLimiters(HubSpotCrmOptions options, TimeProvider time)
+internal sealed class HubSpotRateLimiters(HubSpotCrmOptions options, TimeProvider time) : IDisposable
 {
     public SlidingWindowLimiter General { get; } = new(options.RequestsPer10Seconds, TimeSpan.FromSeconds(10), time);
 
     public SlidingWindowLimiter Search { get; } = new(options.SearchRequestsPerSecond, TimeSpan.FromSeconds(1), time);
+
+    /// <summary>The DI container that created this singleton disposes it on shutdown.</summary>
+    public void Dispose()
+    {
+        General.Dispose();
+        Search.Dispose();
+    }
 }

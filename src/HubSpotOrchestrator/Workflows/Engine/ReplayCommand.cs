@@ -16,7 +16,7 @@ internal static class ReplayCommand
         HttpResponseMessage response;
         try
         {
-            response = await http.PostAsync($"/api/runs/{Uri.EscapeDataString(runId)}/replay", null);
+            response = await http.PostAsync(new Uri($"/api/runs/{Uri.EscapeDataString(runId)}/replay", UriKind.RelativeOrAbsolute), null);
         }
         catch (HttpRequestException ex)
         {

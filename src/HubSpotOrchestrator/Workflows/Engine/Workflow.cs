@@ -28,6 +28,7 @@ public interface IWorkflow
 /// </summary>
 public sealed record WorkflowStep(string Name, Func<StepContext, CancellationToken, Task<StepResult>> Execute);
 
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1034:Nested types should not be visible", Justification = "A closed set of results made by StepResult's factory methods and matched as StepResult.XxxResult; nesting keeps the union in one place.")]
 public abstract record StepResult
 {
     /// <summary>Done; <paramref name="output"/> (any JSON-serialisable value) is checkpointed with the step.</summary>

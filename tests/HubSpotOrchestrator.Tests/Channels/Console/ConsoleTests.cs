@@ -56,7 +56,8 @@ public sealed class ConsoleTests
         Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
         Assert.Contains("only available when the service runs in the Development environment", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        using var post = await http.PostAsync("/console/signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["person"] = "sam.patel" }));
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["person"] = "sam.patel" });
+        using var post = await http.PostAsync("/console/signin", form);
         Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
         Assert.DoesNotContain(post.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith("hso.console=", StringComparison.Ordinal));
     }
@@ -69,7 +70,8 @@ public sealed class ConsoleTests
         using var http = app.Browser();
         _ = await http.GetStringAsync("/console/signin");
 
-        using var post = await http.PostAsync("/console/signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["person"] = "sam.patel", ["returnUrl"] = "/console/inbox" }));
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["person"] = "sam.patel", ["returnUrl"] = "/console/inbox" });
+        using var post = await http.PostAsync("/console/signin", form);
 
         Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
         Assert.Contains("anti-forgery check failed", await post.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -262,7 +264,8 @@ public sealed class ConsoleTests
         await client.SignInAsync("sam.patel");
         var inbox = await client.InboxAsync();
 
-        using var signOut = await client.Http.PostAsync("/console/signout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = ConsoleClient.AntiforgeryToken(inbox) }));
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = ConsoleClient.AntiforgeryToken(inbox) });
+        using var signOut = await client.Http.PostAsync("/console/signout", form);
         using var after = await client.Http.GetAsync("/console/inbox");
 
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);

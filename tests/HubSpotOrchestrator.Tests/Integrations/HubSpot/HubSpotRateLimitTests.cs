@@ -81,10 +81,10 @@ public sealed class HubSpotRateLimitTests
     {
         int Arrived() => host.Server.Requests.Count(match);
         var tasks = Enumerable.Range(0, calls).Select(call).ToList();
-        await host.WaitUntil(() => limiter.Granted == burst && Arrived() == burst);
+        await HubSpotTestHost.WaitUntil(() => limiter.Granted == burst && Arrived() == burst);
         for (var i = 0; i < 100_000 && Arrived() < calls; i++)
         {
-            await host.WaitUntil(() => Arrived() >= calls || (limiter.IsWaitingForTime && Arrived() >= limiter.Granted));
+            await HubSpotTestHost.WaitUntil(() => Arrived() >= calls || (limiter.IsWaitingForTime && Arrived() >= limiter.Granted));
             host.Clock.Advance(step);
         }
 

@@ -78,7 +78,7 @@ public sealed class HubSpotResilienceTests
         host.Server.Enqueue(new("GET", DealPath, 200, Hang: true));
 
         var call = host.Crm.GetAsync("deals", "9002", DealName);
-        await host.WaitUntil(() => host.Server.Count("GET", DealPath) == 1);
+        await HubSpotTestHost.WaitUntil(() => host.Server.Count("GET", DealPath) == 1);
         Assert.False(call.IsCompleted);
         host.Clock.Advance(TimeSpan.FromSeconds(5));
         var deal = await call.WaitAsync(TimeSpan.FromSeconds(30));

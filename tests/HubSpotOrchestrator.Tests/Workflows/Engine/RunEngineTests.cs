@@ -18,7 +18,8 @@ public sealed class RunEngineTests
     public async Task WebhookOnALaptopWithoutHubSpot_EndsInAClearNotConfiguredException()
     {
         using var app = new OrchestratorFactory();
-        using var response = await app.CreateClient().SendAsync(app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpot("deal-contractsent-large")));
+        using var request = app.SignedRequest("/webhooks/hubspot", Fixtures.HubSpot("deal-contractsent-large"));
+        using var response = await app.CreateClient().SendAsync(request);
         response.EnsureSuccessStatusCode();
         var inbox = app.Service<IInboxStore>();
         await Eventually.TrueAsync(() => inbox.Find("62515:102")?.RunIds.Count == 1, "routed");
