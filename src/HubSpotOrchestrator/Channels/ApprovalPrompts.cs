@@ -10,17 +10,9 @@ internal sealed class ApprovalPrompts(PromptDispatcher prompts) : IApprovalListe
         var stage = approval.Stages[stageIndex];
         foreach (var approver in stage.Approvers)
         {
-            prompts.Raise(new Prompt
-            {
-                Id = $"{approval.Id}:{stageIndex}:{(escalated ? "escalated" : "request")}:{approver}",
-                Kind = escalated ? PromptKind.Escalated : PromptKind.ApprovalRequest,
-                RecipientId = approver,
-                ApprovalId = approval.Id,
-                RunId = approval.RunId,
-                CorrelationId = approval.CorrelationId,
-                Title = $"Approval needed: {approval.DealName}",
-                Text = $"{stage.Rule}: {string.Join(" or ", stage.Roles)} approval for {approval.DealName}" + (approval.Amount is null ? "" : $" ({approval.Amount})") + $", due {stage.DueAt:u}.",
-            });
+            Raise(approval, $"{stageIndex}:{(escalated ? "escalated" : "request")}:{approver}", escalated ? PromptKind.Escalated : PromptKind.ApprovalRequest, approver,
+                $"Approval needed: {approval.DealName}",
+                $"{stage.Rule}: {string.Join(" or ", stage.Roles)} approval for {approval.DealName}" + (approval.Amount is null ? "" : $" ({approval.Amount})") + $", due {stage.DueAt:u}.");
         }
     }
 
@@ -29,48 +21,33 @@ internal sealed class ApprovalPrompts(PromptDispatcher prompts) : IApprovalListe
         var stage = approval.Stages[stageIndex];
         foreach (var approver in approvers)
         {
-            prompts.Raise(new Prompt
-            {
-                Id = $"{approval.Id}:{stageIndex}:reminder{reminder}:{approver}",
-                Kind = PromptKind.Reminder,
-                RecipientId = approver,
-                ApprovalId = approval.Id,
-                RunId = approval.RunId,
-                CorrelationId = approval.CorrelationId,
-                Title = $"Reminder {reminder}: approval needed for {approval.DealName}",
-                Text = $"Still waiting for {string.Join(" or ", stage.Roles)}; due {stage.DueAt:u}.",
-            });
+            Raise(approval, $"{stageIndex}:reminder{reminder}:{approver}", PromptKind.Reminder, approver,
+                $"Reminder {reminder}: approval needed for {approval.DealName}", $"Still waiting for {string.Join(" or ", stage.Roles)}; due {stage.DueAt:u}.");
         }
     }
 
     public void OutcomeActedOn(Approval approval, string recipientId) =>
-        prompts.Raise(new Prompt
-        {
-            Id = $"{approval.Id}:requester:{recipientId}",
-            Kind = PromptKind.RequesterNotice,
-            RecipientId = recipientId,
-            ApprovalId = approval.Id,
-            RunId = approval.RunId,
-            CorrelationId = approval.CorrelationId,
-            Title = $"{approval.DealName}: {approval.Status}",
-            Text = approval.Outcome ?? approval.Status.ToString(),
-        });
+        Raise(approval, $"requester:{recipientId}", PromptKind.RequesterNotice, recipientId, $"{approval.DealName}: {approval.Status}", approval.Outcome ?? approval.Status.ToString());
 
     public void Closed(Approval approval)
     {
         foreach (var person in approval.Stages.SelectMany(s => s.Approvers).Append(approval.RequesterId).Append(approval.OwnerId).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
         {
-            prompts.Raise(new Prompt
-            {
-                Id = $"{approval.Id}:decided:{person}",
-                Kind = PromptKind.ApprovalDecided,
-                RecipientId = person,
-                ApprovalId = approval.Id,
-                RunId = approval.RunId,
-                CorrelationId = approval.CorrelationId,
-                Title = $"{approval.DealName}: {approval.Status}",
-                Text = approval.Outcome ?? approval.Status.ToString(),
-            });
+            Raise(approval, $"decided:{person}", PromptKind.ApprovalDecided, person, $"{approval.DealName}: {approval.Status}", approval.Outcome ?? approval.Status.ToString());
         }
     }
+
+    /// <summary>Prompt ids are derived from what caused them ("{approval}:{what}"), so a repeated notification raises nothing new.</summary>
+    private void Raise(Approval approval, string what, PromptKind kind, string recipientId, string title, string text) =>
+        prompts.Raise(new Prompt
+        {
+            Id = $"{approval.Id}:{what}",
+            Kind = kind,
+            RecipientId = recipientId,
+            ApprovalId = approval.Id,
+            RunId = approval.RunId,
+            CorrelationId = approval.CorrelationId,
+            Title = title,
+            Text = text,
+        });
 }
