@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using LiteDB;
-
 namespace HubSpotOrchestrator.Audit;
 
 /// <summary>One audit entry. Append-only; <see cref="Hash"/> covers the entry and the previous entry's hash.</summary>

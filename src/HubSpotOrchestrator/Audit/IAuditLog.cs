@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using LiteDB;
-
 namespace HubSpotOrchestrator.Audit;
 
 public sealed record AuditVerification(bool Intact, long Entries, long? BrokenAt, string? Reason);

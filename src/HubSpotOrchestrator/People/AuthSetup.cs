@@ -1,9 +1,6 @@
-using System.Security.Claims;
 using HubSpotOrchestrator.Shared;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace HubSpotOrchestrator.People;
 

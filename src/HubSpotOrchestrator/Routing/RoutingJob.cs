@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Hangfire;
 using HubSpotOrchestrator.Rules;
 using HubSpotOrchestrator.Webhooks;
 using HubSpotOrchestrator.Workflows;

@@ -1,4 +1,3 @@
-using LiteDB;
 using HubSpotOrchestrator.Shared;
 using HubSpotOrchestrator.Workflows.Engine;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace HubSpotOrchestrator.Channels.Teams;
 

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using HubSpotOrchestrator.People;
 using HubSpotOrchestrator.Shared;
 
