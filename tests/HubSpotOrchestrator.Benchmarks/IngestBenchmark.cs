@@ -107,9 +107,9 @@ internal static class IngestBenchmark
 
     private static string Backlog(ServiceUnderTest service)
     {
-        var inbox = service.Service<LiteDbContext>().Inbox;
-        var total = inbox.Count();
-        var pending = inbox.Count(LiteDB.Query.Or(LiteDB.Query.EQ("Status", nameof(InboxStatus.Received)), LiteDB.Query.EQ("Status", nameof(InboxStatus.Dispatched))));
+        var db = service.Service<LiteDbContext>();
+        var (total, pending) = db.Read(() => (db.Inbox.Count(),
+            db.Inbox.Count(LiteDB.Query.Or(LiteDB.Query.EQ("Status", nameof(InboxStatus.Received)), LiteDB.Query.EQ("Status", nameof(InboxStatus.Dispatched))))));
         return $"{pending:N0} of {total:N0} stored events";
     }
 }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using HubSpotOrchestrator.Shared;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotOrchestrator.Hosting;
@@ -62,6 +63,8 @@ internal static partial class ConfigurationErrors
                 return lines.Count == 0 ? null : lines.Distinct(StringComparer.Ordinal).ToList();
             case TargetInvocationException { InnerException: { } inner }:
                 return Describe(inner);
+            case StartupProblemException problem:
+                return [problem.Message];
             case InvalidOperationException when FailedConversion().Match(exception.Message) is { Success: true } m:
                 return [DescribeConversion(m.Groups["key"].Value, m.Groups["value"].Success ? m.Groups["value"].Value : null, m.Groups["type"].Value, exception)];
             default:

@@ -10,14 +10,17 @@ internal sealed class LiteApprovalStore : IApprovalStore
     public LiteApprovalStore(LiteDbContext db)
     {
         _db = db;
-        Approvals.EnsureIndex(x => x.Status);
-        Approvals.EnsureIndex(x => x.DealId);
-        Approvals.EnsureIndex(x => x.RunId);
+        _db.Write(() =>
+        {
+            Approvals.EnsureIndex(x => x.Status);
+            Approvals.EnsureIndex(x => x.DealId);
+            Approvals.EnsureIndex(x => x.RunId);
+        });
     }
 
     private ILiteCollection<Approval> Approvals => _db.Database.GetCollection<Approval>("approvals");
 
-    public Approval? Get(string id) => Approvals.FindById(id);
+    public Approval? Get(string id) => _db.Read(() => Approvals.FindById(id));
 
     public Approval GetOrCreate(Approval approval)
     {
@@ -50,7 +53,10 @@ internal sealed class LiteApprovalStore : IApprovalStore
         });
     }
 
-    public IReadOnlyList<Approval> Query(ApprovalStatus? status, string? approver, long? dealId, int limit)
+    public IReadOnlyList<Approval> Query(ApprovalStatus? status, string? approver, long? dealId, int limit) =>
+        _db.Read(() => QueryOnOwner(status, approver, dealId, limit));
+
+    private List<Approval> QueryOnOwner(ApprovalStatus? status, string? approver, long? dealId, int limit)
     {
         var query = Approvals.Query();
         if (status is { } s)

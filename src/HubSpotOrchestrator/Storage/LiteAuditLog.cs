@@ -16,7 +16,7 @@ internal sealed class LiteAuditLog : IAuditLog
     public LiteAuditLog(LiteDbContext db)
     {
         _db = db;
-        Entries.EnsureIndex(x => x.Subject);
+        _db.Write(() => Entries.EnsureIndex(x => x.Subject));
     }
 
     private ILiteCollection<AuditEntry> Entries => _db.Database.GetCollection<AuditEntry>("audit");
@@ -57,10 +57,12 @@ internal sealed class LiteAuditLog : IAuditLog
     }
 
     public IReadOnlyList<AuditEntry> Query(string? subject, int limit) =>
-        (subject is null ? Entries.Query() : Entries.Query().Where(x => x.Subject == subject))
-            .OrderByDescending(x => x.Id).Limit(limit).ToList();
+        _db.Read(() => (subject is null ? Entries.Query() : Entries.Query().Where(x => x.Subject == subject))
+            .OrderByDescending(x => x.Id).Limit(limit).ToList());
 
-    public AuditVerification Verify()
+    public AuditVerification Verify() => _db.Read(VerifyOnOwner);
+
+    private AuditVerification VerifyOnOwner()
     {
         var previous = Genesis;
         long expected = 1;

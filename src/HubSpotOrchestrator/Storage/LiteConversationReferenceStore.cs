@@ -15,10 +15,13 @@ internal sealed class LiteConversationReferenceStore : IConversationReferenceSto
         _db = db;
         _trusted = trusted;
         _clock = clock;
-        References.EnsureIndex(x => x.PersonId);
-        References.EnsureIndex(x => x.UserAadObjectId);
-        References.EnsureIndex(x => x.UserId);
-        References.EnsureIndex(x => x.ConversationId);
+        _db.Write(() =>
+        {
+            References.EnsureIndex(x => x.PersonId);
+            References.EnsureIndex(x => x.UserAadObjectId);
+            References.EnsureIndex(x => x.UserId);
+            References.EnsureIndex(x => x.ConversationId);
+        });
     }
 
     private ILiteCollection<Document> References => _db.Database.GetCollection<Document>("teams_references");
@@ -53,16 +56,21 @@ internal sealed class LiteConversationReferenceStore : IConversationReferenceSto
     public ConversationReference? FindPersonal(Person person)
     {
         ArgumentNullException.ThrowIfNull(person);
-        var candidates = References.Find(x => x.PersonId == person.Id).ToList();
-        if (person.TeamsAadObjectId is { Length: > 0 } aad)
+        var candidates = _db.Read(() =>
         {
-            candidates.AddRange(References.Find(x => x.UserAadObjectId == aad));
-        }
+            var found = References.Find(x => x.PersonId == person.Id).ToList();
+            if (person.TeamsAadObjectId is { Length: > 0 } aad)
+            {
+                found.AddRange(References.Find(x => x.UserAadObjectId == aad));
+            }
 
-        if (person.TeamsUserId is { Length: > 0 } userId)
-        {
-            candidates.AddRange(References.Find(x => x.UserId == userId));
-        }
+            if (person.TeamsUserId is { Length: > 0 } userId)
+            {
+                found.AddRange(References.Find(x => x.UserId == userId));
+            }
+
+            return found;
+        });
 
         var best = candidates
             .Where(r => string.IsNullOrEmpty(r.ConversationType) || string.Equals(r.ConversationType, "personal", StringComparison.OrdinalIgnoreCase))
@@ -74,7 +82,7 @@ internal sealed class LiteConversationReferenceStore : IConversationReferenceSto
     public ConversationReference? FindConversation(string serviceUrl, string conversationId)
     {
         var wanted = TrustedServiceUrls.Normalize(serviceUrl);
-        var match = References.Find(x => x.ConversationId == conversationId)
+        var match = _db.Read(() => References.Find(x => x.ConversationId == conversationId).ToList())
             .Where(r => string.Equals(TrustedServiceUrls.Normalize(r.ServiceUrl), wanted, StringComparison.Ordinal))
             .OrderByDescending(r => r.UpdatedAt)
             .FirstOrDefault();
@@ -82,7 +90,7 @@ internal sealed class LiteConversationReferenceStore : IConversationReferenceSto
     }
 
     public ConversationReference? Latest() =>
-        Trusted(References.FindAll().Where(r => !string.IsNullOrEmpty(r.TenantId)).OrderByDescending(r => r.UpdatedAt).FirstOrDefault());
+        Trusted(_db.Read(() => References.FindAll().Where(r => !string.IsNullOrEmpty(r.TenantId)).OrderByDescending(r => r.UpdatedAt).FirstOrDefault()));
 
     private ConversationReference? Trusted(Document? stored)
     {

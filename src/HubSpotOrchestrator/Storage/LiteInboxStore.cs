@@ -70,7 +70,9 @@ internal sealed class LiteInboxStore(LiteDbContext db, IRunStore runs, IProjecti
         return new InboxWriteResult(accepted, duplicates, quarantined.Count, batchId);
     }
 
-    public InboxEvent? Find(string id)
+    public InboxEvent? Find(string id) => db.Read(() => FindOnOwner(id));
+
+    private InboxEvent? FindOnOwner(string id)
     {
         var e = db.Inbox.FindById(id);
         if (e is not null)
@@ -82,6 +84,12 @@ internal sealed class LiteInboxStore(LiteDbContext db, IRunStore runs, IProjecti
     }
 
     public IReadOnlyList<InboxEvent> FindMany(IEnumerable<string> ids)
+    {
+        var wanted = ids.ToList();
+        return db.Read(() => FindManyOnOwner(wanted));
+    }
+
+    private List<InboxEvent> FindManyOnOwner(List<string> ids)
     {
         var batches = new Dictionary<string, InboxBatch?>(StringComparer.Ordinal);
         var found = new List<InboxEvent>();
@@ -103,12 +111,12 @@ internal sealed class LiteInboxStore(LiteDbContext db, IRunStore runs, IProjecti
         return found;
     }
 
-    public IReadOnlyList<InboxEvent> FindByEventId(string eventId) => FindMany(db.Inbox.Find(x => x.EventId == eventId).Select(x => x.Id).ToList());
+    public IReadOnlyList<InboxEvent> FindByEventId(string eventId) => db.Read(() => FindManyOnOwner(db.Inbox.Find(x => x.EventId == eventId).Select(x => x.Id).ToList()));
 
     public IReadOnlyList<QuarantinedEvent> FindQuarantined(string? eventId = null, int limit = 100) =>
-        eventId is null
+        db.Read(() => eventId is null
             ? db.Quarantine.Query().OrderByDescending(x => x.ReceivedAt).Limit(limit).ToList()
-            : db.Quarantine.Find(x => x.EventId == eventId, limit: limit).ToList();
+            : db.Quarantine.Find(x => x.EventId == eventId, limit: limit).ToList());
 
     public void MarkDispatched(IReadOnlyCollection<string> batchIds, DateTime at)
     {
@@ -130,7 +138,10 @@ internal sealed class LiteInboxStore(LiteDbContext db, IRunStore runs, IProjecti
         });
     }
 
-    public IReadOnlyList<LeftBehindBatch> FindLeftBehind(DateTime receivedBefore, DateTime dispatchedBefore, int limit)
+    public IReadOnlyList<LeftBehindBatch> FindLeftBehind(DateTime receivedBefore, DateTime dispatchedBefore, int limit) =>
+        db.Read(() => FindLeftBehindOnOwner(receivedBefore, dispatchedBefore, limit));
+
+    private List<LeftBehindBatch> FindLeftBehindOnOwner(DateTime receivedBefore, DateTime dispatchedBefore, int limit)
     {
         // Open batches (not all routed yet) are the routing backlog: few documents, one per request.
         var candidates = db.InboxBatches.Find(Query.EQ(nameof(InboxBatch.RoutedAt), BsonValue.Null))

@@ -10,8 +10,11 @@ internal sealed class LitePromptStore : IPromptStore
     public LitePromptStore(LiteDbContext db)
     {
         _db = db;
-        Prompts.EnsureIndex(x => x.RecipientId);
-        Prompts.EnsureIndex(x => x.ApprovalId);
+        _db.Write(() =>
+        {
+            Prompts.EnsureIndex(x => x.RecipientId);
+            Prompts.EnsureIndex(x => x.ApprovalId);
+        });
     }
 
     private ILiteCollection<Prompt> Prompts => _db.Database.GetCollection<Prompt>("prompts");
@@ -30,7 +33,7 @@ internal sealed class LitePromptStore : IPromptStore
         });
     }
 
-    public Prompt? Get(string id) => Prompts.FindById(id);
+    public Prompt? Get(string id) => _db.Read(() => Prompts.FindById(id));
 
     public void RecordDelivery(string promptId, PromptDelivery delivery)
     {
@@ -46,7 +49,7 @@ internal sealed class LitePromptStore : IPromptStore
     }
 
     public IReadOnlyList<Prompt> ForRecipient(string? recipientId, int limit) =>
-        Prompts.Query().Where(x => x.RecipientId == recipientId).OrderByDescending(x => x.CreatedAt).Limit(limit).ToList();
+        _db.Read(() => Prompts.Query().Where(x => x.RecipientId == recipientId).OrderByDescending(x => x.CreatedAt).Limit(limit).ToList());
 
-    public IReadOnlyList<Prompt> ForApproval(string approvalId) => Prompts.Find(x => x.ApprovalId == approvalId).ToList();
+    public IReadOnlyList<Prompt> ForApproval(string approvalId) => _db.Read(() => Prompts.Find(x => x.ApprovalId == approvalId).ToList());
 }

@@ -10,9 +10,12 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
     public LiteRunEngineStore(LiteDbContext db)
     {
         _db = db;
-        Steps.EnsureIndex(x => x.RunId);
-        ExceptionsCol.EnsureIndex(x => x.Status);
-        ExceptionsCol.EnsureIndex(x => x.RunId);
+        _db.Write(() =>
+        {
+            Steps.EnsureIndex(x => x.RunId);
+            ExceptionsCol.EnsureIndex(x => x.Status);
+            ExceptionsCol.EnsureIndex(x => x.RunId);
+        });
     }
 
     private ILiteCollection<RunStep> Steps => _db.Database.GetCollection<RunStep>("run_steps");
@@ -41,7 +44,7 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
     public void ReleaseLease(string runId, string owner)
     {
         // Only the owner releases, so a lease already cleared (e.g. with the run's final save) needs no write.
-        if (_db.Runs.FindById(runId)?.LeaseOwner != owner)
+        if (_db.Read(() => _db.Runs.FindById(runId)?.LeaseOwner) != owner)
         {
             return;
         }
@@ -58,9 +61,9 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
         });
     }
 
-    public IReadOnlyList<RunStep> GetSteps(string runId) => Steps.Find(x => x.RunId == runId).OrderBy(s => s.Index).ToList();
+    public IReadOnlyList<RunStep> GetSteps(string runId) => _db.Read(() => Steps.Find(x => x.RunId == runId).OrderBy(s => s.Index).ToList());
 
-    public RunStep? GetStep(string runId, string step) => Steps.FindById($"{runId}:{step}");
+    public RunStep? GetStep(string runId, string step) => _db.Read(() => Steps.FindById($"{runId}:{step}"));
 
     public void SaveStep(RunStep step)
     {
@@ -85,15 +88,15 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
 
     public IReadOnlyList<Run> OpenRunsForSubject(string workflow, long portalId, string subjectType, long subjectId)
     {
-        return _db.Runs.Find(x => x.SubjectId == subjectId)
+        return _db.Read(() => _db.Runs.Find(x => x.SubjectId == subjectId)
             .Where(r => r.Workflow == workflow && r.PortalId == portalId && r.SubjectType == subjectType && !r.IsTerminal)
             .OrderBy(r => r.OccurredAt).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal)
-            .ToList();
+            .ToList());
     }
 
     public IReadOnlyList<Run> RunsWithStatus(RunStatus status, string? workflow, int limit) =>
-        _db.Runs.Query().Where(Query.EQ("Status", status.ToString())).ToEnumerable()
-            .Where(r => workflow is null || r.Workflow == workflow).Take(limit).ToList();
+        _db.Read(() => _db.Runs.Query().Where(Query.EQ("Status", status.ToString())).ToEnumerable()
+            .Where(r => workflow is null || r.Workflow == workflow).Take(limit).ToList());
 
     public void SaveException(ExceptionRecord record)
     {
@@ -103,7 +106,7 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
         });
     }
 
-    public ExceptionRecord? GetException(string id) => ExceptionsCol.FindById(id);
+    public ExceptionRecord? GetException(string id) => _db.Read(() => ExceptionsCol.FindById(id));
 
     public bool TryResolveException(string id, string resolution, string by, DateTime at)
     {
@@ -124,7 +127,10 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
         });
     }
 
-    public IReadOnlyList<ExceptionRecord> Exceptions(ExceptionStatus? status, string? runId, int limit)
+    public IReadOnlyList<ExceptionRecord> Exceptions(ExceptionStatus? status, string? runId, int limit) =>
+        _db.Read(() => ExceptionsOnOwner(status, runId, limit));
+
+    private List<ExceptionRecord> ExceptionsOnOwner(ExceptionStatus? status, string? runId, int limit)
     {
         var query = ExceptionsCol.Query();
         if (status is { } s)
@@ -140,7 +146,7 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
         return query.OrderByDescending(x => x.CreatedAt).Limit(limit).ToList();
     }
 
-    public bool IsPaused(string workflow) => Controls.FindById(workflow)?.Paused ?? false;
+    public bool IsPaused(string workflow) => _db.Read(() => Controls.FindById(workflow)?.Paused ?? false);
 
     public void SetPaused(string workflow, bool paused, string by, DateTime at)
     {

@@ -19,9 +19,11 @@ internal sealed class LiteRunStore(LiteDbContext db) : IRunStore
         });
     }
 
-    public Run? Get(string id) => db.Runs.FindById(id);
+    public Run? Get(string id) => db.Read(() => db.Runs.FindById(id));
 
-    public PagedResult<Run> Query(RunQuery q)
+    public PagedResult<Run> Query(RunQuery q) => db.Read(() => QueryOnOwner(q));
+
+    private PagedResult<Run> QueryOnOwner(RunQuery q)
     {
         var query = db.Runs.Query();
         if (q.Status is { } status)

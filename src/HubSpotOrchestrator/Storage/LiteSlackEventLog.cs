@@ -17,7 +17,7 @@ internal sealed class LiteSlackEventLog : ISlackEventLog
     {
         _db = db;
         _clock = clock;
-        Events.EnsureIndex(x => x.ReceivedAt);
+        _db.Write(() => Events.EnsureIndex(x => x.ReceivedAt));
     }
 
     private ILiteCollection<SeenEvent> Events => _db.Database.GetCollection<SeenEvent>("slack_events");

@@ -6,7 +6,7 @@ namespace HubSpotOrchestrator.Storage;
 
 internal sealed class LiteProjectionStore(LiteDbContext db) : IProjectionStore
 {
-    public DealProjection? GetDeal(long portalId, long dealId) => db.Deals.FindById($"{portalId}:{dealId}");
+    public DealProjection? GetDeal(long portalId, long dealId) => db.Read(() => db.Deals.FindById($"{portalId}:{dealId}"));
 
     public void ObserveDealStage(long portalId, long dealId, string stage, DateTime at)
     {
@@ -37,7 +37,7 @@ internal sealed class LiteRuleSetStore(LiteDbContext db) : IRuleSetStore
         });
     }
 
-    public RuleSetRecord? Get(string version) => db.RuleSets.FindOne(x => x.Version == version);
+    public RuleSetRecord? Get(string version) => db.Read(() => db.RuleSets.FindOne(x => x.Version == version));
 }
 
 internal sealed class LiteStoreHealth(LiteDbContext db) : IStoreHealth

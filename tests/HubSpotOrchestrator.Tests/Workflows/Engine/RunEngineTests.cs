@@ -291,10 +291,14 @@ public sealed class RunEngineTests
         Assert.True(intact!.Intact);
         Assert.True(intact.Entries >= 2, "policy evaluation and auto-approval are audited before the run ends");
 
-        var collection = app.Service<LiteDbContext>().Database.GetCollection("audit");
-        var entry = collection.FindById(2);
-        entry["Outcome"] = "something else";
-        collection.Update(entry);
+        var db = app.Service<LiteDbContext>();
+        db.Write(() =>
+        {
+            var collection = db.Database.GetCollection("audit");
+            var entry = collection.FindById(2);
+            entry["Outcome"] = "something else";
+            collection.Update(entry);
+        });
 
         var broken = await client.GetFromJsonAsync<AuditVerification>("/api/audit/verify");
         Assert.False(broken!.Intact);
