@@ -162,6 +162,11 @@ internal sealed partial class LiteOwner
             _reopenAt = Environment.TickCount64 + (long)ReopenInterval.TotalMilliseconds;
         }
 
+        if (cause is not null)
+        {
+            LiteTransactions.Forget(_database, _logger);
+        }
+
         try
         {
             _database.Dispose();
