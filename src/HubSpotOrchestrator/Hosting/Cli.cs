@@ -27,6 +27,8 @@ internal static class Cli
           directory lint [file]                   validate the people directory
           audit verify [--url URL]                verify the audit log's hash chain (asks the running service)
           replay <run id> [--url URL]             start a run's workflow again as a new linked run
+          storage check [--file PATH]             read the data file through every index (service stopped)
+          storage rebuild [--file PATH]           keep the damaged data file beside it and write a rebuilt copy
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -63,6 +65,7 @@ internal static class Cli
                 "cards" => await Cards.CardsCommand.RunAsync(args[1..], stdout, stderr),
                 "directory" => await People.DirectoryCommand.RunAsync(args[1..], stdout, stderr),
                 "audit" => await AuditCommand.RunAsync(args[1..], stdout, stderr),
+                "storage" => Storage.LiteStorageCommand.Run(args[1..], stdout, stderr),
                 "replay" => await ReplayCommand.RunAsync(args[1..], stdout, stderr),
                 "help" or "--help" or "-h" => Help(stdout),
                 _ => Unknown(args[0], stderr),
