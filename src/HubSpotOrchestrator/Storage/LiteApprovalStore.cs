@@ -20,7 +20,7 @@ internal sealed class LiteApprovalStore : IApprovalStore
 
     private ILiteCollection<Approval> Approvals => _db.Database.GetCollection<Approval>("approvals");
 
-    public Approval? Get(string id) => _db.Read(() => Approvals.FindById(id));
+    public Approval? Get(string id) => LiteKeys.TooLong(id) ? null : _db.Read(() => Approvals.FindById(id));
 
     public Approval GetOrCreate(Approval approval)
     {

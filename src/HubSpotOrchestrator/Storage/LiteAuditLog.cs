@@ -41,7 +41,7 @@ internal sealed class LiteAuditLog : IAuditLog
                 At = new DateTime(at.Ticks - (at.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc),
                 Actor = actor,
                 Action = action,
-                Subject = subject,
+                Subject = LiteKeys.Fit(subject),
                 Channel = channel,
                 OnBehalfOf = onBehalfOf,
                 CorrelationId = correlationId,
@@ -57,7 +57,7 @@ internal sealed class LiteAuditLog : IAuditLog
     }
 
     public IReadOnlyList<AuditEntry> Query(string? subject, int limit) =>
-        _db.Read(() => (subject is null ? Entries.Query() : Entries.Query().Where(x => x.Subject == subject))
+        _db.Read(() => (subject is null ? Entries.Query() : Entries.Query().Where(x => x.Subject == LiteKeys.Fit(subject)))
             .OrderByDescending(x => x.Id).Limit(limit).ToList());
 
     public AuditVerification Verify() => _db.Read(VerifyOnOwner);

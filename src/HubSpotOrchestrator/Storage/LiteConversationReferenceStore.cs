@@ -32,12 +32,12 @@ internal sealed class LiteConversationReferenceStore : IConversationReferenceSto
         var user = reference.UserAadObjectId ?? reference.UserId ?? "bot";
         var document = new Document
         {
-            Id = user + "|" + reference.ConversationId,
-            PersonId = personId,
-            UserId = reference.UserId,
-            UserAadObjectId = reference.UserAadObjectId,
+            Id = LiteKeys.Fit(user + "|" + reference.ConversationId),
+            PersonId = LiteKeys.FitOrNull(personId),
+            UserId = LiteKeys.FitOrNull(reference.UserId),
+            UserAadObjectId = LiteKeys.FitOrNull(reference.UserAadObjectId),
             ServiceUrl = reference.ServiceUrl,
-            ConversationId = reference.ConversationId,
+            ConversationId = LiteKeys.Fit(reference.ConversationId),
             ConversationType = reference.ConversationType,
             TenantId = reference.TenantId,
             BotId = reference.Bot.Id ?? "",
@@ -82,7 +82,7 @@ internal sealed class LiteConversationReferenceStore : IConversationReferenceSto
     public ConversationReference? FindConversation(string serviceUrl, string conversationId)
     {
         var wanted = TrustedServiceUrls.Normalize(serviceUrl);
-        var match = _db.Read(() => References.Find(x => x.ConversationId == conversationId).ToList())
+        var match = _db.Read(() => References.Find(x => x.ConversationId == LiteKeys.Fit(conversationId)).ToList())
             .Where(r => string.Equals(TrustedServiceUrls.Normalize(r.ServiceUrl), wanted, StringComparison.Ordinal))
             .OrderByDescending(r => r.UpdatedAt)
             .FirstOrDefault();

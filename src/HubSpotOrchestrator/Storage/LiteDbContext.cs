@@ -83,6 +83,12 @@ internal sealed class LiteDbContext : IDisposable
         return 0;
     });
 
+    /// <summary>
+    /// Runs file maintenance (checkpoint, rebuild) on the owner thread outside any transaction — reads run that way
+    /// too, before a batch's writes open theirs — so LiteDB can take its exclusive lock.
+    /// </summary>
+    public T Maintain<T>(Func<T> maintenance) => _owner.Run(maintenance, write: false);
+
     /// <summary>Bumped on a rollback or a reopened file: a cache of committed state kept on the owner thread is stale when it changes.</summary>
     public long RollbackCount => _owner.Generation;
 

@@ -70,7 +70,7 @@ internal sealed class LiteInboxStore(LiteDbContext db, IRunStore runs, IProjecti
         return new InboxWriteResult(accepted, duplicates, quarantined.Count, batchId);
     }
 
-    public InboxEvent? Find(string id) => db.Read(() => FindOnOwner(id));
+    public InboxEvent? Find(string id) => LiteKeys.TooLong(id) ? null : db.Read(() => FindOnOwner(id));
 
     private InboxEvent? FindOnOwner(string id)
     {

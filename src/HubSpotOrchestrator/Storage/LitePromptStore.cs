@@ -33,7 +33,7 @@ internal sealed class LitePromptStore : IPromptStore
         });
     }
 
-    public Prompt? Get(string id) => _db.Read(() => Prompts.FindById(id));
+    public Prompt? Get(string id) => LiteKeys.TooLong(id) ? null : _db.Read(() => Prompts.FindById(id));
 
     public void RecordDelivery(string promptId, PromptDelivery delivery)
     {

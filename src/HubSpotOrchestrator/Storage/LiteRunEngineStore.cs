@@ -106,7 +106,7 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
         });
     }
 
-    public ExceptionRecord? GetException(string id) => _db.Read(() => ExceptionsCol.FindById(id));
+    public ExceptionRecord? GetException(string id) => LiteKeys.TooLong(id) ? null : _db.Read(() => ExceptionsCol.FindById(id));
 
     public bool TryResolveException(string id, string resolution, string by, DateTime at)
     {

@@ -19,7 +19,7 @@ internal sealed class LiteRunStore(LiteDbContext db) : IRunStore
         });
     }
 
-    public Run? Get(string id) => db.Read(() => db.Runs.FindById(id));
+    public Run? Get(string id) => LiteKeys.TooLong(id) ? null : db.Read(() => db.Runs.FindById(id));
 
     public PagedResult<Run> Query(RunQuery q) => db.Read(() => QueryOnOwner(q));
 

@@ -25,6 +25,7 @@ internal sealed class LiteSlackEventLog : ISlackEventLog
     /// <summary>True the first time <paramref name="eventId"/> is seen; false for a repeat.</summary>
     public bool TryRecord(string eventId)
     {
+        eventId = LiteKeys.Fit(eventId);
         var now = _clock.GetUtcNow().UtcDateTime;
         var cutoff = now - Keep;
         return _db.Write(() =>
@@ -44,7 +45,7 @@ internal sealed class LiteSlackEventLog : ISlackEventLog
     /// <summary>Forgets an event whose work could not be queued, so Slack's retry is processed.</summary>
     public void Forget(string eventId)
     {
-        _db.Write(() => Events.Delete(eventId));
+        _db.Write(() => Events.Delete(LiteKeys.Fit(eventId)));
     }
 
     /// <summary>An Events API delivery already accepted; its <c>event_id</c> is the key.</summary>

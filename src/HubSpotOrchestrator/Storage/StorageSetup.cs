@@ -16,7 +16,10 @@ public static class StorageSetup
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LiteDbContext>();
+        services.AddTransient<LiteRetention>();
+        services.AddHostedService<LiteRetentionStartup>();
         services.AddSingleton<LiteInboxStore>();
         services.AddSingleton<IInboxStore>(sp => sp.GetRequiredService<LiteInboxStore>());
         services.AddSingleton<IRoutingStore>(sp => sp.GetRequiredService<LiteInboxStore>());
