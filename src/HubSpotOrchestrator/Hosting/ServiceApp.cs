@@ -58,6 +58,7 @@ internal static class ServiceApp
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         ConfigurationErrors.ValidateOnStart(app.Services); // every invalid setting at once, before the endpoints below open stores
+        _ = app.Services.GetRequiredService<LiteDbContext>(); // a damaged or locked data file is reported in one line, before the host starts
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

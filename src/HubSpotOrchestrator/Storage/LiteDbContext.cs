@@ -34,6 +34,11 @@ internal sealed class LiteDbContext : IDisposable
                     LiteStoreCheck.ThrowIfDamaged(database, Path);
                 }
             }
+            catch (LiteException ex) when (first)
+            {
+                database.Dispose();
+                throw LiteStoreCheck.Damaged(Path, ex.Message, ex);
+            }
             catch
             {
                 database.Dispose();
@@ -106,6 +111,10 @@ internal sealed class LiteDbContext : IDisposable
         try
         {
             return new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper) { UtcDate = true };
+        }
+        catch (LiteException ex)
+        {
+            throw LiteStoreCheck.Damaged(path, ex.Message, ex);
         }
         catch (IOException ex)
         {

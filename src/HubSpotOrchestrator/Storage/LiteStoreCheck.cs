@@ -86,10 +86,15 @@ internal static class LiteStoreCheck
         var result = Run(database);
         if (!result.Healthy)
         {
-            throw new StartupProblemException(
-                $"The data file {path} is damaged ({string.Join("; ", result.Problems.Take(3))}). Stop the service and run "
-                + "'dotnet run --project src/HubSpotOrchestrator -- storage rebuild': it keeps the damaged file beside it "
-                + "and writes a rebuilt copy in its place. Storage:CheckOnStart=false starts without this check.");
+            throw Damaged(path, string.Join("; ", result.Problems.Take(3)), null);
         }
+    }
+
+    public static StartupProblemException Damaged(string path, string finding, Exception? inner)
+    {
+        var message = $"The data file {path} is damaged ({finding}). Stop the service and run "
+            + "'dotnet run --project src/HubSpotOrchestrator -- storage rebuild': it keeps the damaged file beside it "
+            + "and writes a rebuilt copy in its place. Storage:CheckOnStart=false starts without the full check.";
+        return inner is null ? new StartupProblemException(message) : new StartupProblemException(message, inner);
     }
 }
