@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.Dashboard;
 using Hangfire.Storage.SQLite;
 using HubSpotOrchestrator.Shared;
@@ -26,6 +27,15 @@ public sealed class JobsOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a fetched job stays invisible to other workers. A worker that dies (kill -9, a lost node) leaves its job
+    /// fetched, and the job runs again once this has passed since its last refresh; jobs running in a live process are
+    /// refreshed every quarter of it (<see cref="JobKeepAlive"/>), so a long job is not picked twice. Hangfire.Storage.SQLite's
+    /// own default is 30 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Run the job server in this process (turn off for a web-only node).</summary>
     public bool RunServer { get; set; } = true;
 }
@@ -46,17 +56,24 @@ internal static class JobsSetup
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings()
-                .UseSQLiteStorage(path, new SQLiteStorageOptions { QueuePollInterval = jobs.QueuePollInterval });
+                .UseSQLiteStorage(path, new SQLiteStorageOptions { QueuePollInterval = jobs.QueuePollInterval, InvisibilityTimeout = jobs.InvisibilityTimeout });
         });
 
         if (configuration.GetValue(JobsOptions.Section + ":" + nameof(JobsOptions.RunServer), true))
         {
+            services.AddSingleton<JobKeepAlive>();
+            services.AddHostedService(sp => sp.GetRequiredService<JobKeepAlive>());
             services.AddHangfireServer((sp, server) =>
             {
                 var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
                 server.WorkerCount = jobs.WorkerCount;
                 server.SchedulePollingInterval = jobs.SchedulePollingInterval;
                 server.Queues = ["critical", "default"];
+
+                // The keep-alive sees the jobs this server performs; a filter of this server only, not a global one.
+                var keepAlive = new JobFilterCollection();
+                keepAlive.Add(sp.GetRequiredService<JobKeepAlive>());
+                server.FilterProvider = new JobFilterProviderCollection(sp.GetRequiredService<IJobFilterProvider>(), keepAlive);
             });
         }
 

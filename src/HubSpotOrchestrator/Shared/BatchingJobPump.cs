@@ -5,8 +5,8 @@ namespace HubSpotOrchestrator.Shared;
 /// <summary>
 /// An in-process queue in front of a job store that is slow per job (Hangfire on SQLite manages about a hundred
 /// jobs a second): callers <see cref="Post"/> items without waiting, and the pump hands them on in batches, one job
-/// per batch. The queue is only the fast path: every item is already durable in its own store, and a recurring
-/// sweeper re-enqueues what this queue lost (a crash) or failed to enqueue.
+/// per batch. The queue is only the fast path: every item is already durable in its own store, and a sweeper
+/// (<see cref="PeriodicSweep"/>) re-enqueues what this queue lost (a crash) or failed to enqueue.
 /// </summary>
 /// <remarks>
 /// <see cref="Post"/> never waits and allocates nothing of its own: it is called on every webhook request.
@@ -39,7 +39,7 @@ internal abstract class BatchingJobPump<T> : BackgroundService
 
     /// <summary>
     /// Enqueues <paramref name="items"/> now, on the caller's thread, batched as the pump batches; throws if the job
-    /// store does. For sweepers, which run as jobs themselves and should fail visibly.
+    /// store does. For sweepers, which should fail visibly (they log it and try again at their next pass).
     /// </summary>
     public void EnqueueNow(IEnumerable<T> items)
     {

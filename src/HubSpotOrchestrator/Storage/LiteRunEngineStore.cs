@@ -41,6 +41,22 @@ internal sealed class LiteRunEngineStore : IRunEngineStore
         });
     }
 
+    public bool RenewLease(string runId, string owner, DateTime now, TimeSpan duration)
+    {
+        return _db.Write(() =>
+        {
+            var run = _db.Runs.FindById(runId);
+            if (run?.LeaseOwner != owner)
+            {
+                return false;
+            }
+
+            run.LeaseUntil = now + duration;
+            _db.Runs.Update(run);
+            return true;
+        });
+    }
+
     public void ReleaseLease(string runId, string owner)
     {
         // Only the owner releases, so a lease already cleared (e.g. with the run's final save) needs no write.

@@ -42,13 +42,17 @@ public sealed class WebhookOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RedispatchAfter { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A dispatched event not routed after this long is dispatched again (its job was lost or failed).</summary>
+    /// <summary>
+    /// A dispatched event not routed after this long is dispatched again (its job was lost or keeps failing); the wait
+    /// doubles with each re-dispatch of the same request, up to 32 times this. Safe to keep short: routing skips routed
+    /// events and derives run ids from the event, so a second routing job creates nothing twice.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
-    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Cron of the sweeper's recurring job.</summary>
-    [Required(AllowEmptyStrings = false)]
-    public string SweepCron { get; set; } = "* * * * *";
+    /// <summary>How often the inbox sweeper looks for requests left behind (it also runs once at start).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Most event ids one routing job takes.</summary>
     [Range(1, 5000)]

@@ -13,18 +13,19 @@ internal static class WebhooksSetup
         services.AddSingleton<WebhookIngest>();
         services.AddSingleton<EventDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<EventDispatcher>());
-        services.AddTransient<InboxSweeper>();
         services.AddHostedService<WebhookStartup>();
+        services.AddSingleton<InboxSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxSweeper>());
         return services;
     }
 }
 
-/// <summary>Registers the sweeper's recurring job and warns about settings that weaken verification.</summary>
-internal sealed class WebhookStartup(IRecurringJobManager recurring, IOptions<WebhookOptions> webhooks, IOptions<HubSpotWebhookOptions> hubspot, ILogger<WebhookStartup> logger) : IHostedService
+/// <summary>Removes the sweeper's former recurring job (it runs in-process now) and warns about settings that weaken verification.</summary>
+internal sealed class WebhookStartup(IRecurringJobManager recurring, IOptions<HubSpotWebhookOptions> hubspot, ILogger<WebhookStartup> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        recurring.AddOrUpdate<InboxSweeper>(InboxSweeper.RecurringJobId, s => s.SweepAsync(), webhooks.Value.SweepCron);
+        recurring.RemoveIfExists(InboxSweeper.LegacyRecurringJobId);
         if (hubspot.Value.AllowLegacySignatures)
         {
             logger.LogWarning("HubSpot:AllowLegacySignatures is on: v1/v2 signatures carry no timestamp, so replayed requests cannot be detected");

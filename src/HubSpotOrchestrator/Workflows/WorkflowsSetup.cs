@@ -18,7 +18,9 @@ internal static class WorkflowsSetup
         services.AddTransient<RunExecutor>();
         services.AddSingleton<RunDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<RunDispatcher>());
-        services.AddTransient<RunSweeper>();
+        services.AddSingleton<RunLeases>();
+        services.AddSingleton<RunSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<RunSweeper>());
         services.AddHostedService<RunSweeperStartup>();
         services.AddSingleton<IWorkflow, ProcurementApprovalWorkflow>();
         services.AddSingleton<ProcurementPolicy>();

@@ -60,11 +60,20 @@ public sealed partial class ConfigurationErrorTests
     [InlineData("Jobs__QueuePollInterval", "fast", "Jobs:QueuePollInterval")]
     [InlineData("Console__SessionLifetime", "00:01:00", "Console:SessionLifetime")]
     [InlineData("Webhooks__RedispatchAfter", "30", "Webhooks:RedispatchAfter")]
+    [InlineData("Jobs__InvisibilityTimeout", "00:00:01", "Jobs:InvisibilityTimeout")]
     public async Task InvalidTimeSpan_NamesTheKey(string variable, string value, string key)
     {
         var result = await RunAsync([], new() { [variable] = value });
 
         AssertConfigurationErrors(result, key);
+    }
+
+    [Fact]
+    public async Task NodeNameThatCannotBeAPartOfALeaseOwner_NamesTheKey()
+    {
+        var result = await RunAsync([], new() { ["Workflows__NodeName"] = "rack/4" });
+
+        AssertConfigurationErrors(result, "Workflows:NodeName");
     }
 
     [Fact]

@@ -27,18 +27,31 @@ public class OrchestratorFactory : WebApplicationFactory<Program>
 {
     public const string ClientSecret = "test-client-secret-0123456789abcdef";
 
+    private readonly bool _ownsDataDir;
+
+    /// <summary>On a new temp folder, deleted on dispose. (xUnit class fixtures need this to be the only public constructor.)</summary>
     public OrchestratorFactory()
+        : this(null)
     {
-        DataDir = TestPaths.NewTempDir();
+    }
+
+    /// <param name="dataDir">
+    /// The data folder of an earlier (disposed) service to start again on, as after a restart; it stays for its owner to
+    /// delete. A new temp folder, deleted on dispose, when null.
+    /// </param>
+    protected OrchestratorFactory(string? dataDir)
+    {
+        _ownsDataDir = dataDir is null;
+        DataDir = dataDir ?? TestPaths.NewTempDir();
         RulesDir = Path.Combine(DataDir, "rules");
         Directory.CreateDirectory(RulesDir);
         foreach (var file in Directory.EnumerateFiles(TestPaths.Rules, "*.json"))
         {
-            File.Copy(file, Path.Combine(RulesDir, Path.GetFileName(file)));
+            File.Copy(file, Path.Combine(RulesDir, Path.GetFileName(file)), overwrite: true);
         }
 
         DirectoryFile = Path.Combine(DataDir, "directory.json");
-        File.Copy(Path.Combine(TestPaths.RepoRoot, "config", "directory.json"), DirectoryFile);
+        File.Copy(Path.Combine(TestPaths.RepoRoot, "config", "directory.json"), DirectoryFile, overwrite: true);
         Settings = new Dictionary<string, string?>
         {
             ["Directory:Path"] = DirectoryFile,
@@ -50,6 +63,11 @@ public class OrchestratorFactory : WebApplicationFactory<Program>
             ["HubSpot:PublicBaseUrl"] = "https://hso.test.example",
             ["Jobs:QueuePollInterval"] = "00:00:00.050",
             ["Jobs:WorkerCount"] = "4",
+
+            // The periodic sweeps stay out of the way of tests that set up a state and sweep it themselves (their
+            // start-up pass still runs); a test that wants them sets a shorter interval.
+            ["Webhooks:SweepInterval"] = "01:00:00",
+            ["Workflows:SweepInterval"] = "01:00:00",
         };
     }
 
@@ -103,7 +121,7 @@ public class OrchestratorFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && _ownsDataDir)
         {
             try
             {

@@ -23,7 +23,9 @@ public class ProcurementApp : OrchestratorFactory
     private readonly bool _kestrel;
     private FakeHubSpotServer? _hubspot;
 
-    public ProcurementApp(DateTimeOffset? start = null, string? environment = null, bool kestrel = false)
+    /// <param name="dataDir">An earlier service's data folder, to start again on it (see <see cref="OrchestratorFactory"/>).</param>
+    public ProcurementApp(DateTimeOffset? start = null, string? environment = null, bool kestrel = false, string? dataDir = null)
+        : base(dataDir)
     {
         _environment = environment;
         _kestrel = kestrel;

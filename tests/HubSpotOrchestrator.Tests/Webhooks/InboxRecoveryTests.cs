@@ -79,6 +79,59 @@ public sealed class InboxRecoveryTests
     }
 
     [Fact]
+    public async Task DispatchedButUnroutedBatches_AreDispatchedAgainAfterStuckAfter_WaitingTwiceAsLongEachTime()
+    {
+        using var app = new OrchestratorFactory();
+        _ = app.CreateClient();
+        var inbox = app.Service<IInboxStore>();
+        var now = DateTime.UtcNow;
+
+        // Batches the pump dispatched whose routing jobs never completed (none exists here): the state a lost job leaves.
+        string Dispatched(string batchId, long idOffset, params int[] secondsAgo)
+        {
+            var parsed = WebhookBatchParser.Parse(Fixtures.HubSpotWithIds("deal-contractsent-large", idOffset), batchId, now.AddMinutes(-5), out _)!;
+            var written = inbox.AcceptBatch(parsed.Events, []);
+            foreach (var s in secondsAgo)
+            {
+                inbox.MarkDispatched([written.BatchId!], now.AddSeconds(-s));
+            }
+
+            return written.AcceptedIds[0];
+        }
+
+        var recent = Dispatched("b-recent", 1000, 10);           // within StuckAfter (30 s): its job may still be queued
+        var stuck = Dispatched("b-stuck", 2000, 40);             // past StuckAfter
+        var againWaiting = Dispatched("b-again", 3000, 100, 40); // re-dispatched once: now waits 60 s
+        var againDue = Dispatched("b-again-due", 4000, 200, 70);
+
+        var swept = await app.Service<InboxSweeper>().SweepAsync();
+
+        Assert.Equal(2, swept);
+        Assert.Equal([1, 2, 2, 3], new[] { recent, stuck, againWaiting, againDue }.Select(id => inbox.Find(id)!.DispatchCount));
+        await Eventually.TrueAsync(() => inbox.Find(stuck)!.Status == InboxStatus.Routed && inbox.Find(againDue)!.Status == InboxStatus.Routed, "re-dispatched batches routed");
+        Assert.Equal(InboxStatus.Dispatched, inbox.Find(recent)!.Status);
+    }
+
+    [Fact]
+    public async Task LostRoutingJob_IsRedoneByThePeriodicSweep_WithinStuckAfterAndOneInterval()
+    {
+        using var app = new ProcurementApp();
+        app.Settings["Webhooks:SweepInterval"] = "00:00:05";
+        await app.StartAsync();
+        var inbox = app.Service<IInboxStore>();
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var parsed = WebhookBatchParser.Parse(Fixtures.HubSpot("deal-contractsent-large"), "b-lost-job", now, out _)!;
+        var written = inbox.AcceptBatch(parsed.Events, []);
+        inbox.MarkDispatched([written.BatchId!], now);
+
+        // StuckAfter (30 s) and the next tick of the 5 s sweep.
+        app.Clock.Advance(TimeSpan.FromSeconds(35));
+
+        await Eventually.TrueAsync(() => inbox.Find("62515:102")?.Status == InboxStatus.Routed, "lost routing job redone");
+        Assert.Equal(2, inbox.Find("62515:102")!.DispatchCount);
+    }
+
+    [Fact]
     public async Task StoreUnavailable_Gets503WithRetryAfter()
     {
         using var app = new BrokenStoreFactory();

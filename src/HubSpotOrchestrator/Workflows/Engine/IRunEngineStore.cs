@@ -6,6 +6,13 @@ public interface IRunEngineStore
     /// <summary>Takes the run for <paramref name="owner"/> unless another worker holds an unexpired lease. Returns the leased run.</summary>
     Run? TryLease(string runId, string owner, DateTime now, TimeSpan duration);
 
+    /// <summary>
+    /// Extends the lease to <paramref name="now"/> + <paramref name="duration"/> while <paramref name="owner"/> still holds
+    /// it; false when it no longer does (released, or taken over after it ran out).
+    /// </summary>
+    bool RenewLease(string runId, string owner, DateTime now, TimeSpan duration);
+
+    /// <summary>Clears the lease if <paramref name="owner"/> holds it (compare-and-set).</summary>
     void ReleaseLease(string runId, string owner);
 
     IReadOnlyList<RunStep> GetSteps(string runId);

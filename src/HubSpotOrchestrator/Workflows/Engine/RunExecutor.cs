@@ -7,7 +7,8 @@ namespace HubSpotOrchestrator.Workflows.Engine;
 /// <summary>
 /// Hangfire job that advances one run: steps in order, a checkpoint after each, retries with backoff for
 /// transient failures, an Exception record for permanent ones, and waits as data. Hangfire may run it twice;
-/// a lease keeps two workers off one run and checkpointed steps are never redone.
+/// a lease keeps two workers off one run and checkpointed steps are never redone. The lease is renewed while a step
+/// runs (<see cref="LeaseHeartbeat"/>), so only a dead worker's run is taken over (<see cref="RunSweeper"/>).
 /// </summary>
 internal sealed class RunExecutor(
     IRunStore runs,
@@ -15,6 +16,7 @@ internal sealed class RunExecutor(
     WorkflowRegistry registry,
     IBackgroundJobClient jobs,
     RunLifecycle lifecycle,
+    RunLeases leases,
     IOptions<WorkflowOptions> options,
     IServiceProvider services,
     TimeProvider clock,
@@ -71,16 +73,32 @@ internal sealed class RunExecutor(
             return;
         }
 
-        var owner = Guid.NewGuid().ToString("N");
-        run = store.TryLease(run.Id, owner, clock.GetUtcNow().UtcDateTime, options.Value.LeaseDuration);
+        var owner = leases.NewOwner();
+        var duration = options.Value.LeaseDuration;
+        run = store.TryLease(run.Id, owner, clock.GetUtcNow().UtcDateTime, duration);
         if (run is null || run.IsTerminal || run.Status is RunStatus.Waiting or RunStatus.Failed)
         {
             return;
         }
 
+        var lease = new LeaseHeartbeat(store, run.Id, owner, duration, clock, logger, ct);
         try
         {
-            await AdvanceAsync(run, workflow, ct);
+            bool finished;
+            await using (lease)
+            {
+                finished = await AdvanceAsync(run, workflow, lease.Token);
+            }
+
+            if (finished)
+            {
+                await lifecycle.SucceedAsync(run, ct);
+            }
+        }
+        catch (OperationCanceledException) when (lease.Lost)
+        {
+            // The new holder carries the run on from the last checkpoint; nothing of this execution was saved after the loss.
+            logger.LogWarning("Run {RunId} was taken over by another worker after lease {Owner} ran out; this execution stopped", run.Id, owner);
         }
         finally
         {
@@ -112,7 +130,11 @@ internal sealed class RunExecutor(
         return ExecuteAsync(runId, ct);
     }
 
-    private async Task AdvanceAsync(Run run, IWorkflow workflow, CancellationToken ct)
+    /// <summary>
+    /// Executes the steps from the run's current one; true when all are done (the caller then ends the run). <paramref name="ct"/>
+    /// is the lease's token: once the lease is lost nothing more is checkpointed, so the new holder's state is never overwritten.
+    /// </summary>
+    private async Task<bool> AdvanceAsync(Run run, IWorkflow workflow, CancellationToken ct)
     {
         RunStep? started = null;
         while (run.CurrentStep < workflow.Steps.Count)
@@ -135,6 +157,7 @@ internal sealed class RunExecutor(
                     continue;
                 }
 
+                ct.ThrowIfCancellationRequested();
                 MarkStarted(run, step, now);
                 store.Checkpoint(run, step);
             }
@@ -148,10 +171,12 @@ internal sealed class RunExecutor(
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
+                ct.ThrowIfCancellationRequested();
                 HandleFailure(run, step, ex);
-                return;
+                return false;
             }
 
+            ct.ThrowIfCancellationRequested();
             now = clock.GetUtcNow().UtcDateTime;
             switch (result)
             {
@@ -165,10 +190,10 @@ internal sealed class RunExecutor(
                     run.UpdatedAt = now;
                     store.Checkpoint(run, step);
                     logger.LogInformation("Run {RunId} waits for {WaitingFor} at step {Step}", run.Id, wait.WaitingFor, step.Name);
-                    return;
+                    return false;
                 case StepResult.FailResult fail:
                     lifecycle.RaiseException(run, step, fail.Kind, fail.Error, null, fail.SuggestedFix, fail.MissingValue);
-                    return;
+                    return false;
                 case StepResult.FinishResult finish:
                     Complete(run, step, finish.Output, now, null);
                     foreach (var later in workflow.Steps.Skip(run.CurrentStep))
@@ -186,7 +211,7 @@ internal sealed class RunExecutor(
             }
         }
 
-        await lifecycle.SucceedAsync(run, ct);
+        return true;
     }
 
     /// <summary>Checkpoints a completed step; the next step, if it has not run before, is saved as started in the same write.</summary>
@@ -203,6 +228,7 @@ internal sealed class RunExecutor(
 
         run.CurrentStep++;
         run.UpdatedAt = now;
+        run.LeaseUntil = now + options.Value.LeaseDuration;
         RunStep? next = null;
         if (workflow is not null && run.CurrentStep < workflow.Steps.Count)
         {
@@ -218,7 +244,11 @@ internal sealed class RunExecutor(
         return next;
     }
 
-    private static void MarkStarted(Run run, RunStep step, DateTime now)
+    /// <summary>
+    /// Marks the step started; the run is saved Running with its lease extended from now, as the heartbeat would (a
+    /// checkpoint writes the whole run, and must not put back the lease end of when this execution began).
+    /// </summary>
+    private void MarkStarted(Run run, RunStep step, DateTime now)
     {
         step.Status = StepStatus.Running;
         step.Attempts++;
@@ -226,6 +256,7 @@ internal sealed class RunExecutor(
         run.Status = RunStatus.Running;
         run.StatusReason = null;
         run.UpdatedAt = now;
+        run.LeaseUntil = now + options.Value.LeaseDuration;
     }
 
     private void HandleFailure(Run run, RunStep step, Exception ex)

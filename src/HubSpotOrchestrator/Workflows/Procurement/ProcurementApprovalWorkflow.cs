@@ -173,10 +173,12 @@ internal sealed class ProcurementApprovalWorkflow(
         {
             [o.StatusProperty] = status,
             [o.ApprovedByProperty] = string.Join(", ", outcome.DecidedBy),
-            [o.DecidedAtProperty] = (outcome.DecidedAt ?? ctx.Clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+            // Target values only, none read from the clock now, so a re-run computes the same ones (StartedAt is kept across attempts).
+            [o.DecidedAtProperty] = (outcome.DecidedAt ?? ctx.Step.StartedAt ?? ctx.Clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
         };
 
-        // A re-run after a crash between the write and the checkpoint finds the values already set and writes nothing.
+        // A re-run after a crash between the write and the checkpoint finds the values already set and writes nothing;
+        // the note is created once per idempotency key (the client looks for the key on the deal's notes first).
         var current = await crm.GetAsync(deal.ObjectType, deal.Id, [.. target.Keys], null, ct);
         if (target.Any(t => current[t.Key] != t.Value))
         {
