@@ -16,14 +16,29 @@ namespace HubSpotOrchestrator.Storage;
 internal sealed class LiteDbContext : IDisposable
 {
     private readonly LiteOwner _owner;
+    private readonly LiteFileLock _lock;
 
     public LiteDbContext(IOptions<StorageOptions> options, ILogger<LiteDbContext> logger)
     {
         var storage = options.Value;
         Path = storage.DatabasePath;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _lock = LiteFileLock.Acquire(Path, TimeSpan.FromSeconds(15));
+        try
+        {
+            _owner = Start(storage, logger);
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
+    }
+
+    private LiteOwner Start(StorageOptions storage, ILogger logger)
+    {
         var first = true;
-        _owner = new LiteOwner(() =>
+        return new LiteOwner(() =>
         {
             var database = Open(Path);
             try
@@ -178,5 +193,12 @@ internal sealed class LiteDbContext : IDisposable
     ];
 
     /// <summary>Finishes the work already handed over, then closes the file (on the owner thread).</summary>
-    public void Dispose() => _owner.Dispose();
+    public void Dispose()
+    {
+        // The lock is let go only once the owner thread has closed the file.
+        if (_owner.Dispose())
+        {
+            _lock.Dispose();
+        }
+    }
 }

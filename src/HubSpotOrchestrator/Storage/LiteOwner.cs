@@ -178,18 +178,24 @@ internal sealed partial class LiteOwner : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>
+    /// Finishes the work already handed over, then closes the file on the owner thread. False when the thread did not
+    /// finish within two minutes: the file is then still open, and the caller must not let another engine open it.
+    /// </summary>
+    public bool Dispose()
     {
-        // Work already queued is done; the file is closed on the owner thread once the queue is empty.
         _queue.CompleteAdding();
-        if (!_thread.Join(TimeSpan.FromSeconds(30)))
+        if (!_thread.Join(TimeSpan.FromMinutes(2)))
         {
-            _logger.LogError("The LiteDB owner thread did not finish within 30 s; the data file is left to the process exit");
-            return;
+            _logger.LogError("The LiteDB owner thread did not finish within 2 minutes; the data file stays open until the process exits");
+            return false;
         }
 
         _queue.Dispose();
+        return true;
     }
+
+    void IDisposable.Dispose() => Dispose();
 
     private interface IItem
     {

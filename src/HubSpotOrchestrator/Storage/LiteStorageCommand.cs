@@ -24,6 +24,7 @@ internal static class LiteStorageCommand
             throw new CliException($"{path} does not exist (set --file or Storage:DataPath / Storage:DatabaseFile).");
         }
 
+        using var held = LiteFileLock.Acquire(path, TimeSpan.Zero); // refuses while the service has the file open
         return verb switch
         {
             "check" => Check(path, stdout, stderr),

@@ -45,6 +45,21 @@ public sealed class DataFileCheckTests
         Assert.InRange(rebuilt.Read(() => rebuilt.Runs.Count()), 1, 2000);
     }
 
+    [Fact]
+    public void FileOpenByAnOwner_CannotBeOpenedAgain_UntilItIsClosed()
+    {
+        var options = Options(TestPaths.NewTempDir());
+        var path = options.Value.DatabasePath;
+        using (new LiteDbContext(options, NullLogger<LiteDbContext>.Instance))
+        {
+            var refused = Assert.Throws<StartupProblemException>(() => LiteFileLock.Acquire(path, TimeSpan.Zero));
+            Assert.Contains("in use by another orchestrator process", refused.Message, StringComparison.Ordinal);
+            Assert.Throws<StartupProblemException>(() => RunCli("storage", "check", "--file", path));
+        }
+
+        using var again = LiteFileLock.Acquire(path, TimeSpan.Zero);
+    }
+
     private static IOptions<StorageOptions> Options(string dir) => Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataPath = dir });
 
     private static void Fill(IOptions<StorageOptions> options, int runs)
