@@ -24,6 +24,9 @@ public sealed record ReliabilityProfile
 
     public required int Senders { get; init; }
 
+    /// <summary>Contract-sent events for new deals in each 50-event batch (Procurement Approval runs), half of them needing a click.</summary>
+    public required int ProcurementDealsPerBatch { get; init; }
+
     /// <summary>Pause of each sender between two batches, at random in [min, max].</summary>
     public required TimeSpan SenderPauseMin { get; init; }
 
@@ -39,8 +42,8 @@ public sealed record ReliabilityProfile
     /// <summary>Fault → clear cycles per storage scenario, on the same running process.</summary>
     public required int FaultCycles { get; init; }
 
-    /// <summary>After the fault clears, the service must accept webhooks again within this (no restart).</summary>
-    public TimeSpan FaultRecoveryDeadline { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>After the fault clears, the service must accept webhooks again within this (no restart): twice the Retry-After of 30 s the service answers.</summary>
+    public TimeSpan FaultRecoveryDeadline { get; init; } = TimeSpan.FromSeconds(60);
 
     // Soak
     public required TimeSpan SoakDuration { get; init; }
@@ -62,7 +65,7 @@ public sealed record ReliabilityProfile
 
     public override string ToString() =>
         $"profile {Name} (seed {Seed}): crash {Kills} kills at {KillAfterMin.TotalSeconds:0.#}–{KillAfterMax.TotalSeconds:0.#} s of uptime, "
-        + $"{Senders} senders pausing {SenderPauseMin.TotalMilliseconds:0}–{SenderPauseMax.TotalMilliseconds:0} ms, deadline {RecoveryDeadline.TotalSeconds:0} s "
+        + $"{Senders} senders ({ProcurementDealsPerBatch} deal per batch) pausing {SenderPauseMin.TotalMilliseconds:0}–{SenderPauseMax.TotalMilliseconds:0} ms, deadline {RecoveryDeadline.TotalSeconds:0} s "
         + $"(watch {RecoveryWatch.TotalMinutes:0.#} min); storage {FaultCycles} fault cycle(s), recovery deadline {FaultRecoveryDeadline.TotalSeconds:0} s; "
         + $"soak {SoakDuration.TotalMinutes:0.#} min at {SoakBatchesPerSecond:0.#} batches/s, sample every {SoakSampleEvery.TotalSeconds:0} s, "
         + $"limits RSS {RssSlopeLimitMbPerMinute:0.#} MB/min, store {StoreSlopeLimitMbPerMinute:0.#} MB/min";
@@ -80,9 +83,10 @@ public sealed record ReliabilityProfile
                 Kills = 5,
                 KillAfterMin = TimeSpan.FromSeconds(1.5),
                 KillAfterMax = TimeSpan.FromSeconds(6),
-                Senders = 4,
-                SenderPauseMin = TimeSpan.FromMilliseconds(150),
-                SenderPauseMax = TimeSpan.FromMilliseconds(450),
+                Senders = 3,
+                ProcurementDealsPerBatch = 1,
+                SenderPauseMin = TimeSpan.FromMilliseconds(300),
+                SenderPauseMax = TimeSpan.FromMilliseconds(800),
                 RecoveryWatch = TimeSpan.Zero,
                 FaultCycles = 1,
                 SoakDuration = TimeSpan.FromSeconds(80),
@@ -98,9 +102,10 @@ public sealed record ReliabilityProfile
                 Kills = 25,
                 KillAfterMin = TimeSpan.FromSeconds(1),
                 KillAfterMax = TimeSpan.FromSeconds(20),
-                Senders = 6,
-                SenderPauseMin = TimeSpan.FromMilliseconds(100),
-                SenderPauseMax = TimeSpan.FromMilliseconds(400),
+                Senders = 4,
+                ProcurementDealsPerBatch = 1,
+                SenderPauseMin = TimeSpan.FromMilliseconds(300),
+                SenderPauseMax = TimeSpan.FromMilliseconds(800),
                 RecoveryWatch = TimeSpan.FromMinutes(20),
                 FaultCycles = 3,
                 SoakDuration = TimeSpan.FromMinutes(30),
