@@ -216,6 +216,12 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             Assert.True(problems.Count == 0,
                 $"Crash recovery failed: {string.Join("; ", problems)}.\n{report}\nService log {service.LogPath}, last lines:\n{service.Tail(40)}");
         }
+        catch (InvalidOperationException ex)
+        {
+            // A restart that failed (the service exited or never became live) ends the test here, with what was seen so far.
+            await File.WriteAllTextAsync(Path.Combine(folder, "summary.txt"), report.ToString());
+            Assert.Fail($"{ex.Message}\n{report}");
+        }
         finally
         {
             await confirmer.CancelAsync();
