@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 
 namespace HubSpotOrchestrator.Reliability;
 
@@ -18,13 +17,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     {
         var folder = RunOutput.For("crash");
         var chance = new Chance(Profile.Seed);
-        var report = new StringBuilder();
-        void Log(string line)
-        {
-            var stamped = $"{DateTime.UtcNow:HH:mm:ss.fff} {line}";
-            report.AppendLine(stamped);
-            output.WriteLine(stamped);
-        }
+        var report = new TestLog(output, folder);
+        void Log(string line) => report.Line(line);
 
         Log(Profile.ToString());
         await using var hubspot = await FakeHubSpotServer.StartAsync();
@@ -86,6 +80,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                 service.Kill();
                 var at = uptime.Elapsed;
                 var acknowledged = ledger.AcknowledgedCount;
+                var decided = approver.Decided;
                 await Task.Delay(chance.Between(TimeSpan.Zero, TimeSpan.FromMilliseconds(800)));
                 if (kill == Profile.Kills)
                 {
@@ -96,8 +91,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                 lastRestart.Restart();
                 lastStartup = live;
                 Log($"kill {kill}/{Profile.Kills} ({mode}) after {at.TotalSeconds:0.0} s up; {acknowledged} events acknowledged so far, "
-                    + $"{approver.Decided} approvals decided; restart #{service.Starts} live after {live.TotalSeconds:0.0} s");
-                timeline.Add(string.Join(',', kill, mode, F(at.TotalSeconds), acknowledged, approver.Decided, F(live.TotalSeconds)));
+                    + $"{decided} approvals decided; restart #{service.Starts} live after {live.TotalSeconds:0.0} s");
+                timeline.Add(string.Join(',', kill, mode, F(at.TotalSeconds), acknowledged, decided, F(live.TotalSeconds)));
             }
 
             if (Profile.Kills == 0)
@@ -145,7 +140,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                         + $"from +{started.TotalSeconds:0.0} s to +{lastRestart.Elapsed.TotalSeconds:0.0} s";
                 }
 
-                Log($"+{lastRestart.Elapsed.TotalSeconds:0.0} s after the last restart was live: {state.OneLine()}");
+                Log($"+{lastRestart.Elapsed.TotalSeconds:0.0} s after the last restart was live: {state.OneLine()} ({state.Timing})");
                 if (state.Settled)
                 {
                     recovered = lastRestart.Elapsed;
@@ -175,7 +170,6 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             Log($"state at the deadline ({Profile.RecoveryDeadline.TotalSeconds:0} s after the last restart was live; {deadlineCheck}):\n{atDeadline.Describe()}");
             Log($"graceful stop: {(stopped ? "exited" : "had to be killed")}");
             await File.WriteAllLinesAsync(Path.Combine(folder, "kills.csv"), timeline);
-            await File.WriteAllTextAsync(Path.Combine(folder, "summary.txt"), report.ToString());
 
             var problems = new List<string>();
             if (atDeadline.Lost.Count > 0)
@@ -219,7 +213,6 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         catch (InvalidOperationException ex)
         {
             // A restart that failed (the service exited or never became live) ends the test here, with what was seen so far.
-            await File.WriteAllTextAsync(Path.Combine(folder, "summary.txt"), report.ToString());
             Assert.Fail($"{ex.Message}\n{report}");
         }
         finally

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 
 namespace HubSpotOrchestrator.Reliability;
 
@@ -19,13 +18,8 @@ public sealed class SoakTests(ITestOutputHelper output)
     {
         var folder = RunOutput.For("soak");
         var chance = new Chance(Profile.Seed);
-        var report = new StringBuilder();
-        void Log(string line)
-        {
-            var stamped = $"{DateTime.UtcNow:HH:mm:ss.fff} {line}";
-            report.AppendLine(stamped);
-            output.WriteLine(stamped);
-        }
+        var report = new TestLog(output, folder);
+        void Log(string line) => report.Line(line);
 
         Log(Profile.ToString());
         await using var hubspot = await FakeHubSpotServer.StartAsync();
@@ -120,7 +114,6 @@ public sealed class SoakTests(ITestOutputHelper output)
             + $"slope over the second half {storeSlope:+0.00;-0.00} MB/min (Theil–Sen; least squares {storeLeastSquares:+0.00;-0.00}; limit {Profile.StoreSlopeLimitMbPerMinute} MB/min) = {storeSlope * 1024 * 1024 / Math.Max(1, eventsPerMinute):0} bytes per event acknowledged; by file: {string.Join("; ", files)}");
         Log($"after the load: {(drained ? "everything routed and finished" : "NOT drained within 30 s: " + state?.OneLine())}; HubSpot writes: {writes.Summary()}");
         Log($"samples: {Path.Combine(folder, "samples.csv")}");
-        await File.WriteAllTextAsync(Path.Combine(folder, "summary.txt"), report.ToString());
 
         var problems = new List<string>();
         if (!running)

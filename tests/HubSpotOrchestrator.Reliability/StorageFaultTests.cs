@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace HubSpotOrchestrator.Reliability;
 
@@ -69,13 +68,8 @@ public sealed class StorageFaultTests(ITestOutputHelper output)
     {
         var folder = RunOutput.For(name);
         var chance = new Chance(Profile.Seed);
-        var report = new StringBuilder();
-        void Log(string line)
-        {
-            var stamped = $"{DateTime.UtcNow:HH:mm:ss.fff} {line}";
-            report.AppendLine(stamped);
-            output.WriteLine(stamped);
-        }
+        var report = new TestLog(output, folder);
+        void Log(string line) => report.Line(line);
 
         Log(Profile.ToString());
         await using var service = new ServiceProcess(dataDir, Path.Combine(folder, "service.log"));
@@ -209,7 +203,6 @@ public sealed class StorageFaultTests(ITestOutputHelper output)
 
         var stopped = await service.StopAsync();
         Log($"webhook answers overall: {ledger.AnswerSummary()}; graceful stop: {(service.UnexpectedExit is not null ? "nothing to stop" : stopped ? "exited" : "had to be killed")}");
-        await File.WriteAllTextAsync(Path.Combine(folder, "summary.txt"), report.ToString());
         Assert.True(problems.Count == 0, $"{string.Join("\n", problems)}\n{report}\nService log {service.LogPath}, last lines:\n{service.Tail(40)}");
 
         async Task<DeliveryAnswer> Deliver(WebhookBatch batch)

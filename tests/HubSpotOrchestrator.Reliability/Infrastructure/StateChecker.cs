@@ -44,6 +44,9 @@ public sealed class RecoveryState
 
     public int UnroutedCount => Unrouted.Values.Sum(v => v.Count);
 
+    /// <summary>How long the check's API calls took: events, runs, approvals.</summary>
+    public string Timing { get; init; } = "";
+
     /// <summary>Nothing lost, nothing left to do: every event routed, every run finished, no duplicate.</summary>
     public bool Settled => Lost.Count == 0 && UnroutedCount == 0 && EventsWithSeveralRuns.Count == 0 && DealsWithoutRun.Count == 0
         && DuplicateRuns.Count == 0 && RunsWithWorkToDo.Count == 0 && WaitingOnDecidedApproval.Count == 0 && WaitingOnPendingApproval.Count == 0
@@ -130,10 +133,14 @@ public sealed class StateChecker(OrchestratorApi api, Ledger ledger)
 
     public async Task<RecoveryState> CheckAsync(CancellationToken ct = default)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var open = await ConfirmEventsAsync(TimeSpan.Zero, ct: ct);
+        var events = clock.Elapsed;
         var acknowledged = ledger.Acknowledged.ToList();
         var runs = await api.GetRunsAsync(RecoveryState.Procurement, ct);
+        var runsTime = clock.Elapsed - events;
         var pendingApprovals = (await api.GetApprovalIdsAsync("Pending", 500, ct)).ToHashSet(StringComparer.Ordinal);
+        var timing = FormattableString.Invariant($"check {clock.Elapsed.TotalSeconds:0.0} s: {open.Count} events {events.TotalSeconds:0.0} s, {runs.Count} runs {runsTime.TotalSeconds:0.0} s, approvals {(clock.Elapsed - events - runsTime).TotalSeconds:0.0} s");
 
         var runsByDeal = runs.GroupBy(r => r.SubjectId).ToDictionary(g => g.Key, g => g.ToList());
         var deals = acknowledged.Where(e => e.IsProcurement).Select(e => e.ObjectId).Distinct().ToList();
@@ -152,6 +159,7 @@ public sealed class StateChecker(OrchestratorApi api, Ledger ledger)
             WaitingOnDecidedApproval = [.. runs.Where(r => r.Status == "Waiting" && !WaitsOn(r, pendingApprovals)).Select(Describe)],
             WaitingOnPendingApproval = [.. runs.Where(r => r.Status == "Waiting" && WaitsOn(r, pendingApprovals)).Select(Describe)],
             FailedRuns = [.. runs.Where(r => r.Status is "Failed" or "Cancelled").Select(r => $"{Describe(r)}: {r.StatusReason}")],
+            Timing = timing,
         };
     }
 
