@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Shared;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -80,8 +80,8 @@ internal static class ConsoleEndpoints
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        var data = ParseAction(form["action"].ToString());
-        if (data is null || data["verb"] is not JsonValue verbNode || !verbNode.TryGetValue<string>(out var verb) || verb.Length == 0)
+        var data = SafeJson.ParseObject(form["action"].ToString(), out _);
+        if (data is null || SafeJson.Text(data, "verb") is not { Length: > 0 } verb)
         {
             return Page(context, ConsolePages.Message(appName, "Bad request", "The form must carry an 'action' field holding a JSON object with a 'verb'.", null, null), StatusCodes.Status400BadRequest);
         }
@@ -101,6 +101,11 @@ internal static class ConsoleEndpoints
         var person = directory.Find(personId);
         var result = actions.Handle(person, personId, verb, data, ConsolePromptChannel.ChannelName);
         logger.LogInformation("Console: {PersonId} clicked {Verb}: {Status}", personId, verb, result.Status);
+        if (result.Malformed)
+        {
+            return Page(context, ConsolePages.Message(appName, "Bad request", result.Message, null, null), StatusCodes.Status400BadRequest);
+        }
+
         if (result.Status == ChatActionStatus.TamperedToken)
         {
             var af = antiforgery.GetAndStoreTokens(context);
@@ -112,20 +117,7 @@ internal static class ConsoleEndpoints
         return Results.Redirect(ConsoleSetup.InboxPath);
     }
 
-    private static JsonObject? ParseAction(string json)
-    {
-        try
-        {
-            return JsonNode.Parse(json) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Text(JsonObject data, string name) =>
-        data[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+    private static string? Text(JsonObject data, string name) => SafeJson.Text(data, name);
 
     private static IResult FormRejected(HttpContext context, string appName) =>
         Page(context, ConsolePages.Message(appName, "Form expired", "This form was not issued by this console session (anti-forgery check failed). Reload the page and try again.", null, null), StatusCodes.Status400BadRequest);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Channels.Teams;
 
@@ -53,6 +54,15 @@ public sealed record Activity
 
     public bool IsInvoke => string.Equals(Type, ActivityTypes.Invoke, StringComparison.Ordinal);
 
+    /// <summary>The first id longer than <see cref="SafeJson.MaxIdLength"/> (or URL longer than 2,048) as a problem; null when all fit.</summary>
+    public string? OverlongField() =>
+        SafeJson.TextProblem("serviceUrl", ServiceUrl, 2048) ?? SafeJson.TextProblem("type", Type) ?? SafeJson.TextProblem("id", Id)
+        ?? SafeJson.TextProblem("name", Name) ?? SafeJson.TextProblem("channelId", ChannelId) ?? SafeJson.TextProblem("replyToId", ReplyToId)
+        ?? SafeJson.TextProblem("action", Action) ?? SafeJson.TextProblem("locale", Locale) ?? SafeJson.TextProblem("tenant id", TenantId)
+        ?? SafeJson.TextProblem("from.id", From?.Id) ?? SafeJson.TextProblem("from.aadObjectId", From?.AadObjectId)
+        ?? SafeJson.TextProblem("recipient.id", Recipient?.Id) ?? SafeJson.TextProblem("conversation.id", Conversation?.Id)
+        ?? SafeJson.TextProblem("conversation.conversationType", Conversation?.ConversationType);
+
     public bool IsMessage => string.Equals(Type, ActivityTypes.Message, StringComparison.Ordinal);
 
     /// <summary>The tenant id, from <c>conversation.tenantId</c> or else <c>channelData.tenant.id</c>.</summary>
@@ -65,11 +75,10 @@ public sealed record Activity
                 return Conversation.TenantId;
             }
 
-            if (ChannelData is { ValueKind: JsonValueKind.Object } data
-                && data.TryGetProperty("tenant", out var tenant) && tenant.ValueKind == JsonValueKind.Object
-                && tenant.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+            if (ChannelData is { } data && SafeJson.TryGetProperty(data, "tenant", out var tenant)
+                && SafeJson.TryGetProperty(tenant, "id", out var id) && SafeJson.TryGetString(id, out var tenantId))
             {
-                return id.GetString();
+                return tenantId;
             }
 
             return null;
