@@ -14,8 +14,8 @@ internal static class ApiInput
         builder.AddEndpointFilter(async (context, next) =>
         {
             var request = context.HttpContext.Request;
-            var problem = request.RouteValues.Select(r => SafeJson.TextProblem(r.Key, r.Value as string)).FirstOrDefault(p => p is not null)
-                ?? request.Query.Select(q => SafeJson.TextProblem(q.Key, q.Value.ToString())).FirstOrDefault(p => p is not null);
+            var problem = request.RouteValues.Select(r => SafeJson.IdProblem(r.Key, r.Value as string)).FirstOrDefault(p => p is not null)
+                ?? request.Query.Select(q => SafeJson.IdProblem(q.Key, q.Value.ToString())).FirstOrDefault(p => p is not null);
             return problem is null
                 ? await next(context)
                 : TypedResults.Problem(title: "Invalid request", detail: problem + ".", statusCode: StatusCodes.Status400BadRequest);

@@ -51,13 +51,13 @@ internal sealed class ChatActions(
         var approvalId = SafeJson.Text(data, "approvalId");
         var exceptionId = SafeJson.Text(data, "exceptionId");
         var token = SafeJson.Text(data, "token");
-        var overlong = SafeJson.TextProblem("verb", verb) ?? SafeJson.TextProblem("approvalId", approvalId) ?? SafeJson.TextProblem("exceptionId", exceptionId)
-            ?? SafeJson.TextProblem("token", token) ?? SafeJson.TextProblem("actor", actorRef);
+        var overlong = SafeJson.IdProblem("verb", verb) ?? SafeJson.IdProblem("approvalId", approvalId) ?? SafeJson.IdProblem("exceptionId", exceptionId)
+            ?? SafeJson.IdProblem("token", token);
         if (overlong is not null)
         {
             // Bounded before anything is looked up or audited: the audit subject is an indexed key (LiteDB: 1,023 bytes).
             var message = $"The card action is malformed: {overlong}.";
-            return Refuse(ChatActionStatus.Invalid, message, null, SafeJson.Excerpt(actorRef), "malformed", channel) with { Malformed = true };
+            return Refuse(ChatActionStatus.Invalid, message, null, actorRef, "malformed", channel) with { Malformed = true };
         }
 
         var subject = approvalId is not null ? "approval:" + approvalId : exceptionId is not null ? "exception:" + exceptionId : null;

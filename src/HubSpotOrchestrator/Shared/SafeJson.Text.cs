@@ -17,13 +17,19 @@ public static partial class SafeJson
     /// <param name="allowComments">Skip comments (files edited by people, such as card templates) instead of refusing them.</param>
     public static string? Validate(ReadOnlySpan<byte> json, int maxDepth = MaxDepth, string subject = "the JSON", bool allowComments = false)
     {
-        var options = new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = allowComments ? JsonCommentHandling.Skip : JsonCommentHandling.Disallow };
+        // One level more than allowed, so that the container that goes too deep is seen (and named) rather than thrown at.
+        var options = new JsonReaderOptions { MaxDepth = maxDepth + 1, CommentHandling = allowComments ? JsonCommentHandling.Skip : JsonCommentHandling.Disallow };
         var reader = new Utf8JsonReader(json, options);
         string? property = null;
         try
         {
             while (reader.Read())
             {
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= maxDepth)
+                {
+                    return $"{subject} nests deeper than {maxDepth} levels";
+                }
+
                 if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
                 {
                     continue;
@@ -45,7 +51,7 @@ public static partial class SafeJson
         }
         catch (JsonException ex)
         {
-            return reader.CurrentDepth >= maxDepth ? $"{subject} nests deeper than {maxDepth} levels" : $"{subject} is not valid JSON: {ex.Message}";
+            return $"{subject} is not valid JSON: {ex.Message}";
         }
 
         return null;
@@ -115,6 +121,14 @@ public static partial class SafeJson
             return false;
         }
     }
+
+    /// <summary>
+    /// A problem when the id <paramref name="value"/> takes more than <see cref="MaxIdLength"/> bytes in UTF-8 (what a
+    /// store index holds; two such ids and a separator still fit LiteDB's 1,023-byte keys) or holds a lone surrogate.
+    /// </summary>
+    public static string? IdProblem(string field, string? value) =>
+        TextProblem(field, value, MaxIdLength)
+        ?? (value is not null && Encoding.UTF8.GetByteCount(value) > MaxIdLength ? $"\"{field}\" is longer than {MaxIdLength} bytes in UTF-8" : null);
 
     /// <summary>
     /// A problem when <paramref name="value"/> is longer than <paramref name="maxLength"/> characters or holds a lone

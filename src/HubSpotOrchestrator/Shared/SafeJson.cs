@@ -31,7 +31,7 @@ public readonly record struct JsonField<T>(JsonFieldStatus Status, T Value, stri
 /// </summary>
 public static partial class SafeJson
 {
-    /// <summary>The longest id (approval, exception, run, Slack or Teams id, event id…) accepted from outside.</summary>
+    /// <summary>The longest id (approval, exception, run, Slack or Teams id…) accepted from outside: characters, and for <see cref="IdProblem"/> UTF-8 bytes.</summary>
     public const int MaxIdLength = 256;
 
     /// <summary>How deep untrusted JSON may nest: System.Text.Json's default, which every later reader of it uses.</summary>

@@ -33,9 +33,9 @@ internal static class ConsoleEndpoints
             return Page(context, ConsolePages.SignInUnavailable(appName, environment.EnvironmentName), StatusCodes.Status403Forbidden);
         }
 
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (await FormRefusalAsync(antiforgery, context, appName) is { } refused)
         {
-            return FormRejected(context, appName);
+            return refused;
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
@@ -52,9 +52,9 @@ internal static class ConsoleEndpoints
 
     public static async Task<IResult> SignOut(HttpContext context, IAntiforgery antiforgery, IOptionsMonitor<ChannelOptions> channel)
     {
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (await FormRefusalAsync(antiforgery, context, channel.CurrentValue.AppName) is { } refused)
         {
-            return FormRejected(context, channel.CurrentValue.AppName);
+            return refused;
         }
 
         await context.SignOutAsync(ConsoleAuth.Scheme);
@@ -74,9 +74,9 @@ internal static class ConsoleEndpoints
         IOptionsMonitor<ChannelOptions> channel, ILogger<ConsoleInbox> logger)
     {
         var appName = channel.CurrentValue.AppName;
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (await FormRefusalAsync(antiforgery, context, appName) is { } refused)
         {
-            return FormRejected(context, appName);
+            return refused;
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
@@ -118,6 +118,22 @@ internal static class ConsoleEndpoints
     }
 
     private static string? Text(JsonObject data, string name) => SafeJson.Text(data, name);
+
+    /// <summary>
+    /// The anti-forgery check, or the 400 page that refuses the form: not issued by this session, or not even readable
+    /// (a NUL or malformed escape in a value makes the form reader throw, which would otherwise be a 500).
+    /// </summary>
+    private static async Task<IResult?> FormRefusalAsync(IAntiforgery antiforgery, HttpContext context, string appName)
+    {
+        try
+        {
+            return await antiforgery.IsRequestValidAsync(context) ? null : FormRejected(context, appName);
+        }
+        catch (AntiforgeryValidationException ex)
+        {
+            return Page(context, ConsolePages.Message(appName, "Bad request", "The form could not be read: " + (ex.InnerException?.Message ?? ex.Message), null, null), StatusCodes.Status400BadRequest);
+        }
+    }
 
     private static IResult FormRejected(HttpContext context, string appName) =>
         Page(context, ConsolePages.Message(appName, "Form expired", "This form was not issued by this console session (anti-forgery check failed). Reload the page and try again.", null, null), StatusCodes.Status400BadRequest);

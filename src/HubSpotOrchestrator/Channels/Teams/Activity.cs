@@ -54,14 +54,14 @@ public sealed record Activity
 
     public bool IsInvoke => string.Equals(Type, ActivityTypes.Invoke, StringComparison.Ordinal);
 
-    /// <summary>The first id longer than <see cref="SafeJson.MaxIdLength"/> (or URL longer than 2,048) as a problem; null when all fit.</summary>
+    /// <summary>The first id over <see cref="SafeJson.MaxIdLength"/> UTF-8 bytes (or URL over 2,048 characters) as a problem; null when all fit.</summary>
     public string? OverlongField() =>
-        SafeJson.TextProblem("serviceUrl", ServiceUrl, 2048) ?? SafeJson.TextProblem("type", Type) ?? SafeJson.TextProblem("id", Id)
-        ?? SafeJson.TextProblem("name", Name) ?? SafeJson.TextProblem("channelId", ChannelId) ?? SafeJson.TextProblem("replyToId", ReplyToId)
-        ?? SafeJson.TextProblem("action", Action) ?? SafeJson.TextProblem("locale", Locale) ?? SafeJson.TextProblem("tenant id", TenantId)
-        ?? SafeJson.TextProblem("from.id", From?.Id) ?? SafeJson.TextProblem("from.aadObjectId", From?.AadObjectId)
-        ?? SafeJson.TextProblem("recipient.id", Recipient?.Id) ?? SafeJson.TextProblem("conversation.id", Conversation?.Id)
-        ?? SafeJson.TextProblem("conversation.conversationType", Conversation?.ConversationType);
+        SafeJson.TextProblem("serviceUrl", ServiceUrl, 2048) ?? SafeJson.IdProblem("type", Type) ?? SafeJson.IdProblem("id", Id)
+        ?? SafeJson.IdProblem("name", Name) ?? SafeJson.IdProblem("channelId", ChannelId) ?? SafeJson.IdProblem("replyToId", ReplyToId)
+        ?? SafeJson.IdProblem("action", Action) ?? SafeJson.IdProblem("locale", Locale) ?? SafeJson.IdProblem("tenant id", TenantId)
+        ?? SafeJson.IdProblem("from.id", From?.Id) ?? SafeJson.IdProblem("from.aadObjectId", From?.AadObjectId)
+        ?? SafeJson.IdProblem("recipient.id", Recipient?.Id) ?? SafeJson.IdProblem("conversation.id", Conversation?.Id)
+        ?? SafeJson.IdProblem("conversation.conversationType", Conversation?.ConversationType);
 
     public bool IsMessage => string.Equals(Type, ActivityTypes.Message, StringComparison.Ordinal);
 
