@@ -10,7 +10,7 @@ internal static class ApprovalsApi
 {
     public static IEndpointRouteBuilder MapApprovalsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/approvals").RequireAuthorization(Policies.Reader).WithTags("Approvals");
+        var group = app.MapGroup("/api/approvals").RequireAuthorization(Policies.Reader).WithTags("Approvals").RejectOverlongIds();
         group.MapGet("/", List);
         group.MapGet("/{id}", Get);
         group.MapPost("/{id}/decision", Decide);

@@ -24,13 +24,13 @@ public sealed record EventView(
     IReadOnlyList<string> RunIds,
     IReadOnlyList<QuarantineView> Quarantined);
 
-public sealed record QuarantineView(string BatchId, int IndexInBatch, string Reason, DateTime ReceivedAt, string Raw);
+public sealed record QuarantineView(string BatchId, int IndexInBatch, string Reason, DateTime ReceivedAt, string Raw, string? RawBase64 = null);
 
 internal static class EventsApi
 {
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/events").RequireAuthorization(Policies.Reader).WithTags("Events");
+        var group = app.MapGroup("/api/events").RequireAuthorization(Policies.Reader).WithTags("Events").RejectOverlongIds();
         group.MapGet("/{eventId}", Get);
         return app;
     }
@@ -40,7 +40,7 @@ internal static class EventsApi
     {
         var matches = inbox.FindByEventId(eventId).Where(e => portalId is null || e.PortalId == portalId).ToList();
         var quarantined = inbox.FindQuarantined(eventId).Where(q => portalId is null || q.PortalId == portalId)
-            .Select(q => new QuarantineView(q.BatchId, q.IndexInBatch, q.Reason, q.ReceivedAt, q.Raw)).ToList();
+            .Select(q => new QuarantineView(q.BatchId, q.IndexInBatch, q.Reason, q.ReceivedAt, q.Raw, q.RawBase64)).ToList();
         if (matches.Count > 1)
         {
             return TypedResults.Problem(title: "Ambiguous event id", detail: $"Event {eventId} exists for portals {string.Join(", ", matches.Select(m => m.PortalId))}; pass ?portalId=.", statusCode: 409);

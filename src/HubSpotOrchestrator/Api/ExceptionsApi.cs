@@ -10,7 +10,7 @@ internal static class ExceptionsApi
 {
     public static IEndpointRouteBuilder MapExceptionsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/exceptions").RequireAuthorization(Policies.Reader).WithTags("Exceptions");
+        var group = app.MapGroup("/api/exceptions").RequireAuthorization(Policies.Reader).WithTags("Exceptions").RejectOverlongIds();
         group.MapGet("/", (IRunEngineStore store, string? status, string? run, int? limit) =>
         {
             ExceptionStatus? parsed = status is null ? null : Enum.TryParse<ExceptionStatus>(status, true, out var s) ? s : ExceptionStatus.Open;

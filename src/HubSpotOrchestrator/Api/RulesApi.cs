@@ -12,7 +12,7 @@ internal static class RulesApi
 {
     public static IEndpointRouteBuilder MapRulesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/rules").RequireAuthorization(Policies.Reader).WithTags("Rules");
+        var group = app.MapGroup("/api/rules").RequireAuthorization(Policies.Reader).WithTags("Rules").RejectOverlongIds();
         group.MapGet("/", Get);
         return app;
     }

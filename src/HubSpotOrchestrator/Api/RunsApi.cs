@@ -9,7 +9,7 @@ internal static class RunsApi
 {
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/runs").RequireAuthorization(Policies.Reader).WithTags("Runs");
+        var group = app.MapGroup("/api/runs").RequireAuthorization(Policies.Reader).WithTags("Runs").RejectOverlongIds();
         group.MapGet("/", List);
         group.MapGet("/{id}", Get);
         return app;

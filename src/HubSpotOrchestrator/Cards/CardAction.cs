@@ -10,13 +10,13 @@ internal sealed record CardAction(string Title, string Verb, JsonObject Data, st
 {
     public static CardAction? From(JsonObject action)
     {
-        var type = (string?)action["type"];
-        var title = (string?)action["title"] ?? string.Empty;
+        var type = CardText.Of(action["type"]);
+        var title = CardText.Of(action["title"]) ?? string.Empty;
         var data = action["data"] as JsonObject ?? [];
         return type switch
         {
-            "Action.Execute" when (string?)action["verb"] is { } verb => new(title, verb, CopyWithout(data, null), (string?)action["style"]),
-            "Action.Submit" when (string?)data["verb"] is { } verb => new(title, verb, CopyWithout(data, "verb"), (string?)action["style"]),
+            "Action.Execute" when CardText.Of(action["verb"]) is { } verb => new(title, verb, CopyWithout(data, null), CardText.Of(action["style"])),
+            "Action.Submit" when CardText.Of(data["verb"]) is { } verb => new(title, verb, CopyWithout(data, "verb"), CardText.Of(action["style"])),
             _ => null,
         };
     }

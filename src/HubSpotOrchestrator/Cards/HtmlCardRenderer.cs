@@ -38,11 +38,11 @@ internal static partial class HtmlCardRenderer
 
     private static void AppendElement(StringBuilder sb, JsonObject element)
     {
-        switch ((string?)element["type"])
+        switch (CardText.Of(element["type"]))
         {
             case "TextBlock":
-                var text = Inline((string?)element["text"] ?? string.Empty);
-                if ((string?)element["size"] is "Large" or "ExtraLarge")
+                var text = Inline(CardText.Of(element["text"]) ?? string.Empty);
+                if (CardText.Of(element["size"]) is "Large" or "ExtraLarge")
                 {
                     sb.Append("<h2>").Append(text).Append("</h2>\n");
                 }
@@ -57,13 +57,13 @@ internal static partial class HtmlCardRenderer
                 sb.Append("<dl>\n");
                 foreach (var fact in Elements(element["facts"]))
                 {
-                    sb.Append("<dt>").Append(Inline((string?)fact["title"] ?? string.Empty)).Append("</dt><dd>").Append(Inline((string?)fact["value"] ?? string.Empty)).Append("</dd>\n");
+                    sb.Append("<dt>").Append(Inline(CardText.Of(fact["title"]) ?? string.Empty)).Append("</dt><dd>").Append(Inline(CardText.Of(fact["value"]) ?? string.Empty)).Append("</dd>\n");
                 }
 
                 sb.Append("</dl>\n");
                 break;
-            case "Image" when SafeUrl((string?)element["url"]) is { } src:
-                sb.Append("<img src=\"").Append(Attr(src)).Append("\" alt=\"").Append(Attr((string?)element["altText"] ?? string.Empty)).Append("\">\n");
+            case "Image" when SafeUrl(CardText.Of(element["url"])) is { } src:
+                sb.Append("<img src=\"").Append(Attr(src)).Append("\" alt=\"").Append(Attr(CardText.Of(element["altText"]) ?? string.Empty)).Append("\">\n");
                 break;
             case "Container":
                 sb.Append(IsTrue(element["separator"]) ? "<hr>\n<section>\n" : "<section>\n");
@@ -93,9 +93,9 @@ internal static partial class HtmlCardRenderer
                 AppendActions(sb, element["actions"] as JsonArray ?? []);
                 break;
             case "Input.Text":
-                var id = (string?)element["id"] ?? "value";
-                sb.Append("<label>").Append(Inline((string?)element["label"] ?? id)).Append(" <input type=\"text\" name=\"").Append(Attr(id))
-                    .Append("\" placeholder=\"").Append(Attr((string?)element["placeholder"] ?? string.Empty)).Append("\"></label>\n");
+                var id = CardText.Of(element["id"]) ?? "value";
+                sb.Append("<label>").Append(Inline(CardText.Of(element["label"]) ?? id)).Append(" <input type=\"text\" name=\"").Append(Attr(id))
+                    .Append("\" placeholder=\"").Append(Attr(CardText.Of(element["placeholder"]) ?? string.Empty)).Append("\"></label>\n");
                 break;
             default:
                 // Unknown or unsafe elements are left out of the console view rather than rendered raw.
@@ -108,11 +108,11 @@ internal static partial class HtmlCardRenderer
         sb.Append("<div class=\"actions\">\n");
         foreach (var action in actions.OfType<JsonObject>())
         {
-            if ((string?)action["type"] == "Action.OpenUrl")
+            if (CardText.Of(action["type"]) == "Action.OpenUrl")
             {
-                if (SafeUrl((string?)action["url"]) is { } href)
+                if (SafeUrl(CardText.Of(action["url"])) is { } href)
                 {
-                    sb.Append("<a class=\"button\" href=\"").Append(Attr(href)).Append("\">").Append(Html((string?)action["title"] ?? "Open")).Append("</a>\n");
+                    sb.Append("<a class=\"button\" href=\"").Append(Attr(href)).Append("\">").Append(Html(CardText.Of(action["title"]) ?? "Open")).Append("</a>\n");
                 }
 
                 continue;

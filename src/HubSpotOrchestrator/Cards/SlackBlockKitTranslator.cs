@@ -37,25 +37,25 @@ internal static partial class SlackBlockKitTranslator
 
     private static void AddElement(JsonObject element, JsonArray blocks, string file, ref string? fallbackText)
     {
-        var type = (string?)element["type"];
+        var type = CardText.Of(element["type"]);
         switch (type)
         {
             case "TextBlock":
-                var text = (string?)element["text"] ?? string.Empty;
+                var text = CardText.Of(element["text"]) ?? string.Empty;
                 fallbackText ??= text;
-                if ((string?)element["size"] is "Large" or "ExtraLarge")
+                if (CardText.Of(element["size"]) is "Large" or "ExtraLarge")
                 {
                     blocks.Add(new JsonObject { ["type"] = "header", ["text"] = PlainText(Truncate(StripMarkdown(text), HeaderMax)) });
                 }
                 else
                 {
                     var mrkdwn = ToMrkdwn(text);
-                    blocks.Add(Section((string?)element["weight"] == "Bolder" && !mrkdwn.StartsWith('*') ? "*" + mrkdwn + "*" : mrkdwn));
+                    blocks.Add(Section(CardText.Of(element["weight"]) == "Bolder" && !mrkdwn.StartsWith('*') ? "*" + mrkdwn + "*" : mrkdwn));
                 }
 
                 break;
             case "FactSet":
-                var fields = Elements(element["facts"]).Select(f => (JsonNode)Mrkdwn($"*{ToMrkdwn((string?)f["title"] ?? string.Empty)}*\n{ToMrkdwn((string?)f["value"] ?? string.Empty)}")).ToList();
+                var fields = Elements(element["facts"]).Select(f => (JsonNode)Mrkdwn($"*{ToMrkdwn(CardText.Of(f["title"]) ?? string.Empty)}*\n{ToMrkdwn(CardText.Of(f["value"]) ?? string.Empty)}")).ToList();
                 foreach (var chunk in fields.Chunk(FieldsPerSection))
                 {
                     blocks.Add(new JsonObject { ["type"] = "section", ["fields"] = new JsonArray(chunk) });
@@ -63,7 +63,7 @@ internal static partial class SlackBlockKitTranslator
 
                 break;
             case "Image":
-                blocks.Add(new JsonObject { ["type"] = "image", ["image_url"] = (string?)element["url"], ["alt_text"] = (string?)element["altText"] ?? "image" });
+                blocks.Add(new JsonObject { ["type"] = "image", ["image_url"] = CardText.Of(element["url"]), ["alt_text"] = CardText.Of(element["altText"]) ?? "image" });
                 break;
             case "Container":
                 if (IsTrue(element["separator"]))
@@ -85,15 +85,15 @@ internal static partial class SlackBlockKitTranslator
 
                 break;
             case "ActionSet":
-                AddActions((string?)element["id"], element["actions"] as JsonArray ?? [], blocks, file);
+                AddActions(CardText.Of(element["id"]), element["actions"] as JsonArray ?? [], blocks, file);
                 break;
             case "Input.Text":
                 blocks.Add(new JsonObject
                 {
                     ["type"] = "input",
-                    ["block_id"] = (string?)element["id"],
-                    ["label"] = PlainText((string?)element["label"] ?? (string?)element["id"] ?? "Value"),
-                    ["element"] = new JsonObject { ["type"] = "plain_text_input", ["action_id"] = (string?)element["id"] },
+                    ["block_id"] = CardText.Of(element["id"]),
+                    ["label"] = PlainText(CardText.Of(element["label"]) ?? CardText.Of(element["id"]) ?? "Value"),
+                    ["element"] = new JsonObject { ["type"] = "plain_text_input", ["action_id"] = CardText.Of(element["id"]) },
                 });
                 break;
             default:
@@ -106,13 +106,13 @@ internal static partial class SlackBlockKitTranslator
         var elements = new JsonArray();
         foreach (var action in actions.OfType<JsonObject>())
         {
-            if ((string?)action["type"] == "Action.OpenUrl")
+            if (CardText.Of(action["type"]) == "Action.OpenUrl")
             {
-                elements.Add(new JsonObject { ["type"] = "button", ["text"] = PlainText((string?)action["title"] ?? "Open"), ["action_id"] = "open-url-" + elements.Count, ["url"] = (string?)action["url"] });
+                elements.Add(new JsonObject { ["type"] = "button", ["text"] = PlainText(CardText.Of(action["title"]) ?? "Open"), ["action_id"] = "open-url-" + elements.Count, ["url"] = CardText.Of(action["url"]) });
                 continue;
             }
 
-            var parsed = CardAction.From(action) ?? throw new CardRenderException(file, $"action type '{(string?)action["type"]}' has no Block Kit translation");
+            var parsed = CardAction.From(action) ?? throw new CardRenderException(file, $"action type '{CardText.Of(action["type"])}' has no Block Kit translation");
             var value = parsed.Data.ToJsonString();
             if (value.Length > ButtonValueMax)
             {

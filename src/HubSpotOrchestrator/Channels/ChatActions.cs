@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Audit;
 using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Shared;
 using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Channels;
@@ -10,6 +11,12 @@ namespace HubSpotOrchestrator.Channels;
 public sealed record ChatActionResult(ChatActionStatus Status, string Message, CardContent Card)
 {
     public bool Recorded => Status == ChatActionStatus.Recorded;
+
+    /// <summary>
+    /// The click's data itself was malformed (a verb, id or token longer than <see cref="SafeJson.MaxIdLength"/>): refused
+    /// and audited like any refusal, and the endpoint answers 400 instead of showing a card.
+    /// </summary>
+    public bool Malformed { get; init; }
 }
 
 public enum ChatActionStatus
@@ -41,9 +48,18 @@ internal sealed class ChatActions(
 
     public ChatActionResult Handle(Person? actor, string actorRef, string verb, JsonObject? data, string channel)
     {
-        var approvalId = Text(data, "approvalId");
-        var exceptionId = Text(data, "exceptionId");
-        var token = Text(data, "token");
+        var approvalId = SafeJson.Text(data, "approvalId");
+        var exceptionId = SafeJson.Text(data, "exceptionId");
+        var token = SafeJson.Text(data, "token");
+        var overlong = SafeJson.IdProblem("verb", verb) ?? SafeJson.IdProblem("approvalId", approvalId) ?? SafeJson.IdProblem("exceptionId", exceptionId)
+            ?? SafeJson.IdProblem("token", token);
+        if (overlong is not null)
+        {
+            // Bounded before anything is looked up or audited: the audit subject is an indexed key (LiteDB: 1,023 bytes).
+            var message = $"The card action is malformed: {overlong}.";
+            return Refuse(ChatActionStatus.Invalid, message, null, actorRef, "malformed", channel) with { Malformed = true };
+        }
+
         var subject = approvalId is not null ? "approval:" + approvalId : exceptionId is not null ? "exception:" + exceptionId : null;
         if (subject is null)
         {
@@ -109,7 +125,7 @@ internal sealed class ChatActions(
             return Refuse(ChatActionStatus.NotAllowed, message, "exception:" + exceptionId, actorRef, verb, channel, cards.Notice("Not allowed", message));
         }
 
-        var value = Text(data, "suppliedValue");
+        var value = SafeJson.Text(data, "suppliedValue");
         var fix = verb == "supplyValue" ? "supply" : verb;
         var reason = fix == "skip" ? (string.IsNullOrWhiteSpace(value) ? $"skipped from {channel} by {actor.Name}" : value) : null;
         var result = operations.Fix(exceptionId, actor.Id, fix, reason, record.MissingValue, value, channel);
@@ -129,7 +145,4 @@ internal sealed class ChatActions(
             details: new Dictionary<string, string> { ["reason"] = message });
         return new ChatActionResult(status, message, card ?? cards.Notice(status == ChatActionStatus.TamperedToken ? "Action refused" : "Not allowed", message));
     }
-
-    private static string? Text(JsonObject? data, string name) =>
-        data is not null && data.TryGetPropertyValue(name, out var node) && node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

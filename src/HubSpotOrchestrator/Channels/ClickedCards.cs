@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.Approvals;
 using HubSpotOrchestrator.Audit;
+using HubSpotOrchestrator.Shared;
 using HubSpotOrchestrator.Workflows.Engine;
 
 namespace HubSpotOrchestrator.Channels;
@@ -15,7 +16,7 @@ public sealed class ClickedCards(IApprovalStore approvals, IRunEngineStore engin
     private const int RefusalLookback = 50;
 
     /// <summary>The approval and exception ids a click's data names (unverified: only trusted when the click was not refused).</summary>
-    public static (string? ApprovalId, string? ExceptionId) Ids(JsonObject? data) => (Text(data, "approvalId"), Text(data, "exceptionId"));
+    public static (string? ApprovalId, string? ExceptionId) Ids(JsonObject? data) => (SafeJson.Text(data, "approvalId"), SafeJson.Text(data, "exceptionId"));
 
     /// <summary>
     /// What <see cref="ChatActions"/> showed for a click with <paramref name="status"/>: the approval or exception as it
@@ -54,7 +55,4 @@ public sealed class ClickedCards(IApprovalStore approvals, IRunEngineStore engin
             _ => cards.Notice("Unknown action", reason ?? "This card button carries no action this service can handle."),
         };
     }
-
-    private static string? Text(JsonObject? data, string name) =>
-        data is not null && data.TryGetPropertyValue(name, out var node) && node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

@@ -54,6 +54,9 @@ public sealed class QuarantinedEvent
     public string BatchId { get; set; } = "";
     public int IndexInBatch { get; set; }
     public string Raw { get; set; } = "";
+
+    /// <summary>The exact bytes in base64 when they are not valid UTF-8 (<see cref="Raw"/> then shows those bytes as U+FFFD); else null.</summary>
+    public string? RawBase64 { get; set; }
     public string Reason { get; set; } = "";
     public DateTime ReceivedAt { get; set; }
     public long? PortalId { get; set; }

@@ -1,20 +1,36 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Webhooks;
 
 internal sealed record ParsedBatch(List<InboxEvent> Events, List<QuarantinedEvent> Quarantined);
 
-/// <summary>Turns a verified Webhooks API body (a JSON array of events) into inbox records; bad elements go to quarantine.</summary>
+/// <summary>
+/// Turns a verified Webhooks API body (a JSON array of events) into inbox records; bad elements go to quarantine with a
+/// reason naming the field. Nothing an event contains makes this throw, so one poison event never costs the batch.
+/// </summary>
 internal static class WebhookBatchParser
 {
+    /// <summary>Longest <c>propertyValue</c> kept (HubSpot's own limit on a property value is 65,536 characters).</summary>
+    public const int MaxPropertyValueLength = 65_536;
+
+    /// <summary>Epoch milliseconds of 9999-12-31T23:59:59.999Z, the last instant a <see cref="DateTime"/> holds.</summary>
+    private const long MaxEpochMilliseconds = 253_402_300_799_999;
+
+    private static readonly string[] TextFields = ["propertyName", "changeSource", "sourceId", "associationType", "objectTypeId"];
+
     /// <summary>Returns null with <paramref name="error"/> when the body is not a JSON array at all.</summary>
     public static ParsedBatch? Parse(byte[] body, string batchId, DateTime receivedAt, out string? error)
     {
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(body);
+            // The envelope may nest as deep as its bytes allow, so that one event deeper than SafeJson.MaxDepth is
+            // quarantined instead of costing the batch. The parser is iterative (no recursion) and the body is bounded
+            // (Webhooks:MaxBodyBytes), so depth costs memory in proportion to the bytes sent, never stack.
+            doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = Math.Max(SafeJson.MaxDepth, body.Length + 1) });
         }
         catch (JsonException ex)
         {
@@ -55,19 +71,38 @@ internal static class WebhookBatchParser
         }
     }
 
-    public static QuarantinedEvent Quarantine(JsonElement element, string reason, string batchId, int index, DateTime receivedAt) => new()
+    /// <summary>The element kept as sent, with the reason; the portal and event id are kept when they can be read (for /api/events).</summary>
+    public static QuarantinedEvent Quarantine(JsonElement element, string reason, string batchId, int index, DateTime receivedAt)
     {
-        Id = $"{batchId}:{index}",
-        BatchId = batchId,
-        IndexInBatch = index,
-        Raw = element.GetRawText(),
-        Reason = reason,
-        ReceivedAt = receivedAt,
-        PortalId = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("portalId", out var p) && p.TryGetInt64(out var portal) ? portal : null,
-        EventId = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("eventId", out var id) && id.ValueKind == JsonValueKind.Number ? id.GetRawText() : null,
-    };
+        var validUtf8 = SafeJson.IsValidUtf8(element);
+        var portal = SafeJson.Int64Field(element, "portalId");
+        return new QuarantinedEvent
+        {
+            Id = $"{batchId}:{index}",
+            BatchId = batchId,
+            IndexInBatch = index,
+            Raw = SafeJson.RawText(element),
+            RawBase64 = validUtf8 ? null : SafeJson.RawBase64(element),
+            Reason = validUtf8 ? reason : reason + " (Raw shows the bytes that are not UTF-8 as U+FFFD; RawBase64 holds them exactly)",
+            ReceivedAt = receivedAt,
+            PortalId = portal.IsOk ? portal.Value : null,
+            EventId = QuarantinedEventId(element),
+        };
+    }
 
     public static string CorrelationId(long portalId, string eventId) => $"hs-{portalId}-{eventId}";
+
+    /// <summary>The event id as sent when it is a short number or string, so /api/events/{eventId} finds the quarantined event.</summary>
+    private static string? QuarantinedEventId(JsonElement element)
+    {
+        if (!SafeJson.TryGetProperty(element, "eventId", out var id))
+        {
+            return null;
+        }
+
+        var text = id.ValueKind == JsonValueKind.Number ? SafeJson.RawText(id) : SafeJson.TryGetString(id, out var s) ? s : null;
+        return text is { Length: > 0 and <= 32 } ? text : null;
+    }
 
     private static string? TryRead(JsonElement el, out InboxEvent? e)
     {
@@ -77,73 +112,91 @@ internal static class WebhookBatchParser
             return $"event must be a JSON object, got {el.ValueKind}";
         }
 
-        if (!el.TryGetProperty("eventId", out var eventIdEl) || !eventIdEl.TryGetInt64(out var eventId))
+        // Depth and text first: after this, reading any property cannot throw.
+        if (SafeJson.Validate(JsonMarshal.GetRawUtf8Value(el), subject: "the event") is { } problem)
         {
-            return "missing or non-integer \"eventId\"";
+            return problem;
         }
 
-        if (!el.TryGetProperty("portalId", out var portalEl) || !portalEl.TryGetInt64(out var portalId))
+        var eventId = SafeJson.Int64Field(el, "eventId");
+        var portalId = SafeJson.Int64Field(el, "portalId");
+        var subscriptionType = SafeJson.StringField(el, "subscriptionType");
+        var objectId = SafeJson.Int64Field(el, "objectId");
+        var occurredAt = SafeJson.Int64Field(el, "occurredAt");
+        var appId = SafeJson.Int64Field(el, "appId");
+        var attempt = SafeJson.Int32Field(el, "attemptNumber");
+        var required = new[] { eventId.Problem, portalId.Problem, subscriptionType.Problem, objectId.Problem, occurredAt.Problem };
+        if (required.FirstOrDefault(p => p is not null) is { } missing)
         {
-            return "missing or non-integer \"portalId\"";
+            return missing;
         }
 
-        if (!el.TryGetProperty("subscriptionType", out var typeEl) || typeEl.ValueKind != JsonValueKind.String || typeEl.GetString() is not { Length: > 0 } subscriptionType)
+        // Optional numbers may be absent (0), but present they must be integers.
+        var badOptional = (appId.IsMissing ? null : appId.Problem) ?? (attempt.IsMissing ? null : attempt.Problem);
+        if (badOptional is not null)
         {
-            return "missing or empty \"subscriptionType\"";
+            return badOptional;
         }
 
-        var dot = subscriptionType.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || dot == subscriptionType.Length - 1)
+        var type = subscriptionType.Value;
+        var dot = type.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || dot == type.Length - 1)
         {
-            return $"\"subscriptionType\" \"{subscriptionType}\" is not of the form object.eventKind";
+            return $"\"subscriptionType\" \"{SafeJson.Excerpt(type)}\" is not of the form object.eventKind";
         }
 
-        if (!el.TryGetProperty("objectId", out var objectEl) || !objectEl.TryGetInt64(out var objectId))
+        if (occurredAt.Value is < 0 or > MaxEpochMilliseconds)
         {
-            return "missing or non-integer \"objectId\"";
+            return $"\"occurredAt\" {occurredAt.Value.ToString(CultureInfo.InvariantCulture)} is not epoch milliseconds between 1970 and 9999";
         }
 
-        if (!el.TryGetProperty("occurredAt", out var occurredEl) || !occurredEl.TryGetInt64(out var occurredAt) || occurredAt < 0)
+        var text = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var name in TextFields.Append("propertyValue"))
         {
-            return "missing or invalid \"occurredAt\" (epoch milliseconds)";
+            text[name] = String(el, name);
+            if (SafeJson.TextProblem(name, text[name], name == "propertyValue" ? MaxPropertyValueLength : SafeJson.MaxIdLength) is { } tooLong)
+            {
+                return tooLong;
+            }
         }
 
-        var objectType = subscriptionType[..dot];
-        if (objectType == "object" && String(el, "objectTypeId") is { } typeId)
+        var objectType = type[..dot];
+        if (objectType == "object" && text["objectTypeId"] is { } typeId)
         {
             objectType = typeId;
         }
 
-        var id = eventId.ToString(CultureInfo.InvariantCulture);
+        var id = eventId.Value.ToString(CultureInfo.InvariantCulture);
         e = new InboxEvent
         {
-            Id = $"{portalId}:{id}",
-            PortalId = portalId,
+            Id = $"{portalId.Value}:{id}",
+            PortalId = portalId.Value,
             EventId = id,
-            SubscriptionType = subscriptionType,
+            SubscriptionType = type,
             ObjectType = objectType,
-            ObjectId = objectId,
-            PropertyName = String(el, "propertyName"),
-            PropertyValue = String(el, "propertyValue"),
-            ChangeSource = String(el, "changeSource"),
-            SourceId = String(el, "sourceId"),
-            AppId = el.TryGetProperty("appId", out var app) && app.TryGetInt64(out var appId) ? appId : 0,
-            AttemptNumber = el.TryGetProperty("attemptNumber", out var att) && att.TryGetInt32(out var attempt) ? attempt : 0,
-            OccurredAt = DateTimeOffset.FromUnixTimeMilliseconds(occurredAt).UtcDateTime,
-            AssociationType = String(el, "associationType"),
-            AssociationRemoved = el.TryGetProperty("associationRemoved", out var rem) && rem.ValueKind is JsonValueKind.True or JsonValueKind.False ? rem.GetBoolean() : null,
-            Raw = el.GetRawText(),
-            CorrelationId = CorrelationId(portalId, id),
+            ObjectId = objectId.Value,
+            PropertyName = text["propertyName"],
+            PropertyValue = text["propertyValue"],
+            ChangeSource = text["changeSource"],
+            SourceId = text["sourceId"],
+            AppId = appId.Value,
+            AttemptNumber = attempt.Value,
+            OccurredAt = DateTimeOffset.FromUnixTimeMilliseconds(occurredAt.Value).UtcDateTime,
+            AssociationType = text["associationType"],
+            AssociationRemoved = SafeJson.TryGetProperty(el, "associationRemoved", out var rem) && rem.ValueKind is JsonValueKind.True or JsonValueKind.False ? rem.GetBoolean() : null,
+            Raw = SafeJson.RawText(el),
+            CorrelationId = CorrelationId(portalId.Value, id),
             Status = InboxStatus.Received,
         };
         return null;
     }
 
+    /// <summary>A text field as HubSpot sends it; other kinds (a numeric property value) are kept as their JSON text. Validated text only.</summary>
     private static string? String(JsonElement el, string name) =>
-        el.TryGetProperty(name, out var v) ? v.ValueKind switch
+        SafeJson.TryGetProperty(el, name, out var v) ? v.ValueKind switch
         {
             JsonValueKind.String => v.GetString(),
             JsonValueKind.Null or JsonValueKind.Undefined => null,
-            _ => v.GetRawText(),
+            _ => SafeJson.RawText(v),
         } : null;
 }

@@ -38,10 +38,13 @@ internal sealed class SlackApp : IAsyncDisposable
     }
 
     /// <summary>A request signed with v0 over <paramref name="body"/>, timestamped <paramref name="skew"/> from the app's clock.</summary>
-    public HttpRequestMessage Signed(string path, string body, string contentType, TimeSpan? skew = null, string secret = SigningSecret)
+    public HttpRequestMessage Signed(string path, string body, string contentType, TimeSpan? skew = null, string secret = SigningSecret) =>
+        Signed(path, Encoding.UTF8.GetBytes(body), contentType, App.Clock.GetUtcNow() + (skew ?? TimeSpan.Zero), secret);
+
+    /// <summary>A request signed like Slack's (v0) over the raw <paramref name="bytes"/>, timestamped <paramref name="at"/>.</summary>
+    public static HttpRequestMessage Signed(string path, byte[] bytes, string contentType, DateTimeOffset at, string secret = SigningSecret)
     {
-        var timestamp = (App.Clock.GetUtcNow() + (skew ?? TimeSpan.Zero)).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var bytes = Encoding.UTF8.GetBytes(body);
+        var timestamp = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var signature = "v0=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"v0:{timestamp}:").Concat(bytes).ToArray()));
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);

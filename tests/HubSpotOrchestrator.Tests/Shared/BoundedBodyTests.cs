@@ -173,7 +173,9 @@ public sealed class ChunkedBodyLimitTests
         { "/api/messages", 512 * 1024, "Activity too large" },
         { "/slack/interactivity", 1024 * 1024, "Slack request too large" },
         { "/slack/events", 1024 * 1024, "Slack request too large" },
+        { "/slack/commands", 1024 * 1024, "Slack request too large" },
         { "/webhooks/hubspot", 1024 * 1024, "Request body too large" },
+        { "/webhooks/hubspot/workflow", 1024 * 1024, "Request body too large" },
     };
 
     [Theory]
@@ -227,6 +229,26 @@ public sealed class ChunkedBodyLimitTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, under.StatusCode);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, over.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/approvals/apr_1/decision")]
+    [InlineData("/api/exceptions/exc_1/skip")]
+    [InlineData("/api/runs/run_1/cancel")]
+    public async Task AChunkedJsonBodyOverTheServersLimit_OnAnApiPost_Is413(string path)
+    {
+        // The API binds JSON bodies itself (no BoundedBody): Kestrel's limit is what bounds them.
+        using var app = new OrchestratorFactory();
+        app.UseKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
+        app.StartServer();
+        using var client = PlainClient(app);
+        using var authorized = app.ApiClient("admin");
+        client.DefaultRequestHeaders.Authorization = authorized.DefaultRequestHeaders.Authorization;
+
+        using var request = Chunked(path, 200 * 1024);
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Cards.Templating;
 
@@ -33,12 +34,28 @@ internal sealed class CompiledTemplate
             throw new CardTemplateException(file, "", "not valid JSON: " + ex.Message);
         }
 
+        // A lone surrogate escape or invalid UTF-8 parses, but throws where the string is read; refused here with the property.
+        if (SafeJson.Validate(json, subject: "the template", allowComments: true) is { } problem)
+        {
+            throw new CardTemplateException(file, "", problem);
+        }
+
+        if (!SafeJson.IsReadable(node))
+        {
+            throw new CardTemplateException(file, "", "the template has the same property name twice in one object");
+        }
+
         return Compile(node, file);
     }
 
     /// <summary>Expands the template against <paramref name="data"/> (bound as <c>$root</c>).</summary>
     public JsonNode? Expand(JsonNode? data)
     {
+        if (!SafeJson.IsReadable(data))
+        {
+            throw new CardTemplateException(File, "", "the data cannot be read: it holds a lone surrogate or invalid UTF-8, or the same property name twice");
+        }
+
         var value = TemplateValue.FromNode(data);
         return _root.Expand(EvaluationScope.ForRoot(value), File);
     }

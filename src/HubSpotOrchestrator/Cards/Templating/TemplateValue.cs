@@ -37,6 +37,7 @@ internal static class TemplateValue
         null => null,
         string s => JsonValue.Create(s),
         bool b => JsonValue.Create(b),
+        double d when !double.IsFinite(d) => null, // JSON.stringify writes Infinity and NaN (a huge number in the data, 1/0) as null
         double d when double.IsFinite(d) && Math.Abs(d) < 1e15 && d == Math.Floor(d) => JsonValue.Create((long)d),
         double d => JsonValue.Create(d),
         JsonNode n => n.DeepClone(),

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Shared;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -33,9 +33,9 @@ internal static class ConsoleEndpoints
             return Page(context, ConsolePages.SignInUnavailable(appName, environment.EnvironmentName), StatusCodes.Status403Forbidden);
         }
 
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (await FormRefusalAsync(antiforgery, context, appName) is { } refused)
         {
-            return FormRejected(context, appName);
+            return refused;
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
@@ -52,9 +52,9 @@ internal static class ConsoleEndpoints
 
     public static async Task<IResult> SignOut(HttpContext context, IAntiforgery antiforgery, IOptionsMonitor<ChannelOptions> channel)
     {
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (await FormRefusalAsync(antiforgery, context, channel.CurrentValue.AppName) is { } refused)
         {
-            return FormRejected(context, channel.CurrentValue.AppName);
+            return refused;
         }
 
         await context.SignOutAsync(ConsoleAuth.Scheme);
@@ -74,14 +74,14 @@ internal static class ConsoleEndpoints
         IOptionsMonitor<ChannelOptions> channel, ILogger<ConsoleInbox> logger)
     {
         var appName = channel.CurrentValue.AppName;
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (await FormRefusalAsync(antiforgery, context, appName) is { } refused)
         {
-            return FormRejected(context, appName);
+            return refused;
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        var data = ParseAction(form["action"].ToString());
-        if (data is null || data["verb"] is not JsonValue verbNode || !verbNode.TryGetValue<string>(out var verb) || verb.Length == 0)
+        var data = SafeJson.ParseObject(form["action"].ToString(), out _);
+        if (data is null || SafeJson.Text(data, "verb") is not { Length: > 0 } verb)
         {
             return Page(context, ConsolePages.Message(appName, "Bad request", "The form must carry an 'action' field holding a JSON object with a 'verb'.", null, null), StatusCodes.Status400BadRequest);
         }
@@ -101,6 +101,11 @@ internal static class ConsoleEndpoints
         var person = directory.Find(personId);
         var result = actions.Handle(person, personId, verb, data, ConsolePromptChannel.ChannelName);
         logger.LogInformation("Console: {PersonId} clicked {Verb}: {Status}", personId, verb, result.Status);
+        if (result.Malformed)
+        {
+            return Page(context, ConsolePages.Message(appName, "Bad request", result.Message, null, null), StatusCodes.Status400BadRequest);
+        }
+
         if (result.Status == ChatActionStatus.TamperedToken)
         {
             var af = antiforgery.GetAndStoreTokens(context);
@@ -112,20 +117,23 @@ internal static class ConsoleEndpoints
         return Results.Redirect(ConsoleSetup.InboxPath);
     }
 
-    private static JsonObject? ParseAction(string json)
+    private static string? Text(JsonObject data, string name) => SafeJson.Text(data, name);
+
+    /// <summary>
+    /// The anti-forgery check, or the 400 page that refuses the form: not issued by this session, or not even readable
+    /// (a NUL or malformed escape in a value makes the form reader throw, which would otherwise be a 500).
+    /// </summary>
+    private static async Task<IResult?> FormRefusalAsync(IAntiforgery antiforgery, HttpContext context, string appName)
     {
         try
         {
-            return JsonNode.Parse(json) as JsonObject;
+            return await antiforgery.IsRequestValidAsync(context) ? null : FormRejected(context, appName);
         }
-        catch (JsonException)
+        catch (AntiforgeryValidationException ex)
         {
-            return null;
+            return Page(context, ConsolePages.Message(appName, "Bad request", "The form could not be read: " + (ex.InnerException?.Message ?? ex.Message), null, null), StatusCodes.Status400BadRequest);
         }
     }
-
-    private static string? Text(JsonObject data, string name) =>
-        data[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private static IResult FormRejected(HttpContext context, string appName) =>
         Page(context, ConsolePages.Message(appName, "Form expired", "This form was not issued by this console session (anti-forgery check failed). Reload the page and try again.", null, null), StatusCodes.Status400BadRequest);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Hangfire;
 using HubSpotOrchestrator.Cards;
+using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Channels.Slack;
 
@@ -130,6 +131,11 @@ public static partial class SlackEndpoints
             // The decision is recorded (LiteDB) inside Handle, before Slack gets its 200.
             last = actions.Handle(person, actorRef, action.ActionId, lastData, "slack");
             logger.LogInformation("Slack click {Verb} by {Actor}: {Status}", action.ActionId, actorRef, last.Status);
+            if (last.Malformed)
+            {
+                // Refused and audited; no card update carries its ids.
+                return Results.Problem(statusCode: 400, title: "Bad Slack interaction", detail: last.Message);
+            }
         }
 
         if (last is not null)
@@ -222,16 +228,8 @@ public static partial class SlackEndpoints
     /// <summary>The button's value JSON (approvalId|exceptionId + token) plus the message's input values (e.g. suppliedValue).</summary>
     internal static JsonObject? ActionData(string value, IReadOnlyDictionary<string, string> inputs)
     {
-        JsonObject? data;
-        try
-        {
-            data = JsonNode.Parse(value) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            data = null;
-        }
-
+        // The value is the button's, but the payload is attacker-controlled: parsed defensively (no lone surrogates, depth 64).
+        var data = SafeJson.ParseObject(value, out _);
         if (data is null)
         {
             return null;
@@ -250,7 +248,7 @@ public static partial class SlackEndpoints
     internal static Dictionary<string, string> StateValues(JsonElement payload)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!payload.TryGetProperty("state", out var state) || !state.TryGetProperty("values", out var blocks) || blocks.ValueKind != JsonValueKind.Object)
+        if (!SafeJson.TryGetProperty(payload, "state", out var state) || !SafeJson.TryGetProperty(state, "values", out var blocks) || blocks.ValueKind != JsonValueKind.Object)
         {
             return values;
         }
@@ -260,14 +258,14 @@ public static partial class SlackEndpoints
             foreach (var element in block.Value.EnumerateObject().Where(e => e.Value.ValueKind == JsonValueKind.Object))
             {
                 var input = element.Value;
-                if (input.TryGetProperty("value", out var text) && text.ValueKind == JsonValueKind.String)
+                if (SafeJson.TryGetProperty(input, "value", out var text) && SafeJson.TryGetString(text, out var typed))
                 {
-                    values[element.Name] = text.GetString()!;
+                    values[element.Name] = typed;
                 }
-                else if (input.TryGetProperty("selected_option", out var option) && option.ValueKind == JsonValueKind.Object
-                    && option.TryGetProperty("value", out var selected) && selected.ValueKind == JsonValueKind.String)
+                else if (SafeJson.TryGetProperty(input, "selected_option", out var option)
+                    && SafeJson.TryGetProperty(option, "value", out var selected) && SafeJson.TryGetString(selected, out var chosen))
                 {
-                    values[element.Name] = selected.GetString()!;
+                    values[element.Name] = chosen;
                 }
             }
         }
@@ -276,8 +274,8 @@ public static partial class SlackEndpoints
     }
 
     private static bool IsEphemeral(JsonElement payload) =>
-        payload.TryGetProperty("container", out var container) && container.ValueKind == JsonValueKind.Object
-        && container.TryGetProperty("is_ephemeral", out var ephemeral) && ephemeral.ValueKind == JsonValueKind.True;
+        SafeJson.TryGetProperty(payload, "container", out var container)
+        && SafeJson.TryGetProperty(container, "is_ephemeral", out var ephemeral) && ephemeral.ValueKind == JsonValueKind.True;
 
     [GeneratedRegex(@"<@[A-Z0-9]+(\|[^>]*)?>")]
     private static partial Regex MentionPattern();

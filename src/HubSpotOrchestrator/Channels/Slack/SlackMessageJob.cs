@@ -34,7 +34,7 @@ public sealed class SlackMessageJob(
         await RunAsync($"update of {channel}|{ts}", () => slack.UpdateMessageAsync(channel, ts, Text(message), message["blocks"], ct));
     }
 
-    internal static string Text(JsonObject message) => message["text"]?.GetValue<string>() is { Length: > 0 } text ? text : "HubSpot Orchestrator";
+    internal static string Text(JsonObject message) => CardText.Of(message["text"]) is { Length: > 0 } text ? text : "HubSpot Orchestrator";
 
     private async Task RunAsync(string what, Func<Task> call)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Channels.Teams;
 
@@ -53,6 +54,15 @@ public sealed record Activity
 
     public bool IsInvoke => string.Equals(Type, ActivityTypes.Invoke, StringComparison.Ordinal);
 
+    /// <summary>The first id over <see cref="SafeJson.MaxIdLength"/> UTF-8 bytes (or URL over 2,048 characters) as a problem; null when all fit.</summary>
+    public string? OverlongField() =>
+        SafeJson.TextProblem("serviceUrl", ServiceUrl, 2048) ?? SafeJson.IdProblem("type", Type) ?? SafeJson.IdProblem("id", Id)
+        ?? SafeJson.IdProblem("name", Name) ?? SafeJson.IdProblem("channelId", ChannelId) ?? SafeJson.IdProblem("replyToId", ReplyToId)
+        ?? SafeJson.IdProblem("action", Action) ?? SafeJson.IdProblem("locale", Locale) ?? SafeJson.IdProblem("tenant id", TenantId)
+        ?? SafeJson.IdProblem("from.id", From?.Id) ?? SafeJson.IdProblem("from.aadObjectId", From?.AadObjectId)
+        ?? SafeJson.IdProblem("recipient.id", Recipient?.Id) ?? SafeJson.IdProblem("conversation.id", Conversation?.Id)
+        ?? SafeJson.IdProblem("conversation.conversationType", Conversation?.ConversationType);
+
     public bool IsMessage => string.Equals(Type, ActivityTypes.Message, StringComparison.Ordinal);
 
     /// <summary>The tenant id, from <c>conversation.tenantId</c> or else <c>channelData.tenant.id</c>.</summary>
@@ -65,11 +75,10 @@ public sealed record Activity
                 return Conversation.TenantId;
             }
 
-            if (ChannelData is { ValueKind: JsonValueKind.Object } data
-                && data.TryGetProperty("tenant", out var tenant) && tenant.ValueKind == JsonValueKind.Object
-                && tenant.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+            if (ChannelData is { } data && SafeJson.TryGetProperty(data, "tenant", out var tenant)
+                && SafeJson.TryGetProperty(tenant, "id", out var id) && SafeJson.TryGetString(id, out var tenantId))
             {
-                return id.GetString();
+                return tenantId;
             }
 
             return null;

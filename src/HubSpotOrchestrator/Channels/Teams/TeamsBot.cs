@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Hangfire;
 using HubSpotOrchestrator.Integrations;
 using HubSpotOrchestrator.People;
+using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Channels.Teams;
 
@@ -58,7 +59,7 @@ internal sealed partial class TeamsBot(
 
         // The Agents Playground sends no trigger and no id (protocols.md §2.9); only verb and data are read.
         var action = Value(activity) is JsonObject value && value["action"] is JsonObject a ? a : null;
-        var verb = action?["verb"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+        var verb = SafeJson.Text(action, "verb");
         if (string.IsNullOrWhiteSpace(verb))
         {
             return InvokeResponse.Error(400, "BadRequest", "The adaptiveCard/action invoke has no action.verb.");
@@ -67,7 +68,7 @@ internal sealed partial class TeamsBot(
         var person = people.FindLocal(activity.From);
         var result = actions.Handle(person, TeamsPeople.ActorRef(person, activity.From), verb, action!["data"] as JsonObject, TeamsPromptChannel.ChannelName);
         logger.LogInformation("Teams card action {Verb} by {Actor}: {Status}", verb, TeamsPeople.ActorRef(person, activity.From), result.Status);
-        return InvokeResponse.AdaptiveCard(teamsCards.Render(result.Card));
+        return result.Malformed ? InvokeResponse.Error(400, "BadRequest", result.Message) : InvokeResponse.AdaptiveCard(teamsCards.Render(result.Card));
     }
 
     private async Task HandleMessageAsync(Activity activity, CancellationToken ct)
@@ -87,11 +88,17 @@ internal sealed partial class TeamsBot(
 
     private async Task HandleSubmitAsync(Activity activity, Person? person, JsonObject data, CancellationToken ct)
     {
-        var verb = data["verb"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+        var verb = SafeJson.Text(data, "verb");
         var actorRef = TeamsPeople.ActorRef(person, activity.From);
         var result = string.IsNullOrWhiteSpace(verb)
             ? new ChatActionResult(ChatActionStatus.Invalid, "no verb", new CardContent("notice", new JsonObject { ["title"] = "Unknown action", ["message"] = "This card button carries no verb." }))
             : actions.Handle(person, actorRef, verb, data, TeamsPromptChannel.ChannelName);
+        if (result.Malformed)
+        {
+            // Refused and audited; the endpoint answers 400 (ArgumentException) and no card update carries its ids.
+            throw new ArgumentException(result.Message, nameof(activity));
+        }
+
         if (activity.ReplyToId is { Length: > 0 } replyToId)
         {
             // Answer the submit now; the card replacement follows in a job (protocols.md §2.7: no card in the answer to a submit).
@@ -133,8 +140,8 @@ internal sealed partial class TeamsBot(
         }
     }
 
-    private static JsonNode? Value(Activity activity) =>
-        activity.Value is { ValueKind: JsonValueKind.Object } value ? JsonNode.Parse(value.GetRawText()) : null;
+    private static JsonObject? Value(Activity activity) =>
+        activity.Value is { ValueKind: JsonValueKind.Object } value ? SafeJson.ParseObject(SafeJson.RawText(value), out _) : null;
 
     /// <summary>The message text without the bot's @mention (Teams puts <c>&lt;at&gt;Bot&lt;/at&gt;</c> into channel messages).</summary>
     internal static string StripMentions(Activity activity)
@@ -142,11 +149,9 @@ internal sealed partial class TeamsBot(
         var text = activity.Text ?? "";
         foreach (var entity in activity.Entities ?? [])
         {
-            if (entity.ValueKind == JsonValueKind.Object
-                && entity.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "mention"
-                && entity.TryGetProperty("mentioned", out var mentioned) && mentioned.ValueKind == JsonValueKind.Object
-                && mentioned.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() == activity.Recipient?.Id
-                && entity.TryGetProperty("text", out var mentionText) && mentionText.ValueKind == JsonValueKind.String && mentionText.GetString() is { Length: > 0 } m)
+            if (Text(entity, "type") == "mention"
+                && SafeJson.TryGetProperty(entity, "mentioned", out var mentioned) && Text(mentioned, "id") == activity.Recipient?.Id
+                && Text(entity, "text") is { Length: > 0 } m)
             {
                 text = text.Replace(m, " ", StringComparison.Ordinal);
             }
@@ -154,6 +159,9 @@ internal sealed partial class TeamsBot(
 
         return AtTag().Replace(text, " ").Trim();
     }
+
+    private static string? Text(JsonElement element, string name) =>
+        SafeJson.TryGetProperty(element, name, out var value) && SafeJson.TryGetString(value, out var text) ? text : null;
 
     [GeneratedRegex("<at>[^<]*</at>", RegexOptions.IgnoreCase)]
     private static partial Regex AtTag();

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.Channels.Teams;
 
@@ -24,6 +25,13 @@ internal static class TeamsEndpoints
             return TypedResults.Problem(title: "Incomplete request body", detail: "The request body ended before it was complete.", statusCode: StatusCodes.Status400BadRequest);
         }
 
+        // Syntax, depth and text of the whole body first: value, channelData and entities stay JsonElements, which a lone
+        // surrogate escape or invalid UTF-8 would make throw when the bot reads them.
+        if (SafeJson.Validate(read.Bytes, subject: "The body") is { } problem)
+        {
+            return TypedResults.Problem(title: "Invalid activity", detail: $"The body is not a Bot Framework activity: {problem}.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
         var body = Encoding.UTF8.GetString(read.Bytes);
 
         Activity activity;
@@ -46,6 +54,12 @@ internal static class TeamsEndpoints
         if (string.IsNullOrWhiteSpace(activity.Type))
         {
             return TypedResults.Problem(title: "Invalid activity", detail: "The activity has no type.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (activity.OverlongField() is { } overlong)
+        {
+            // Ids reach stores and their indexes (conversation references, audit): bounded here, before the bot sees them.
+            return TypedResults.Problem(title: "Invalid activity", detail: $"The activity's {overlong}.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         InvokeResponse? invokeResponse;
