@@ -25,7 +25,16 @@ public sealed class SoakTests(ITestOutputHelper output)
         await using var hubspot = await FakeHubSpotServer.StartAsync();
         hubspot.DefineProperties("deals", FakeHubSpotServer.ProcurementDealProperties);
         using var data = new TempFolder("soak");
-        var settings = new Dictionary<string, string?>(hubspot.Settings()) { ["HubSpot:RequestsPer10Seconds"] = "10000" };
+        var settings = new Dictionary<string, string?>(hubspot.Settings())
+        {
+            ["HubSpot:RequestsPer10Seconds"] = "10000",
+
+            // Retention at soak scale: routed events and delivered prompts older than 5 minutes go, every minute (events
+            // are confirmed routed within seconds, so none is counted lost). Runs stay: the final check needs one per deal.
+            ["Retention:Events"] = "00:05:00",
+            ["Retention:DeliveredPrompts"] = "00:05:00",
+            ["Retention:Cron"] = "* * * * *",
+        };
         await using var service = new ServiceProcess(data.Path, Path.Combine(folder, "service.log"), settings);
         var token = await service.MintTokenAsync(Approver.User, "approver");
         using var api = new OrchestratorApi(() => service.BaseUrl, token);
