@@ -55,19 +55,24 @@ internal static class JsonFuzz
         (1, Gen.Double.Where(double.IsFinite).Select(d => d.ToString("R", CultureInfo.InvariantCulture))),
         (1, Gen.OneOf("true", "false", "null")));
 
-    /// <summary>A field: usually the plausible value, else a nasty or random one.</summary>
-    public static Gen<string> Field(Gen<string> plausible) => Gen.Frequency((10, plausible), (3, Gen.OneOf(NastyValues)), (1, Value));
+    /// <summary>A field: usually the plausible value (<paramref name="plausibleWeight"/> in 4 more), else a nasty or random one.</summary>
+    public static Gen<string> Field(Gen<string> plausible, int plausibleWeight = 10) => Gen.Frequency((plausibleWeight, plausible), (3, Gen.OneOf(NastyValues)), (1, Value));
 
     /// <summary>An object with some of <paramref name="fields"/> (each plausible or not), in random order, and maybe extra fields.</summary>
-    public static Gen<string> Object(params (string Name, Gen<string> Plausible)[] fields)
+    public static Gen<string> Object(params (string Name, Gen<string> Plausible)[] fields) => Object(10, fields);
+
+    /// <summary>
+    /// As <see cref="Object(ValueTuple{string, Gen{string}}[])"/>, each field plausible with weight <paramref name="plausibleWeight"/>
+    /// against 4: high for documents with many fields, so that some get past the first check and reach deeper code.
+    /// </summary>
+    public static Gen<string> Object(int plausibleWeight, params (string Name, Gen<string> Plausible)[] fields)
     {
         var present = fields.Select(f => Gen.Frequency(
-            (11, Field(f.Plausible).Select(v => (string?)(Quote(f.Name) + ":" + v))),
+            (11, Field(f.Plausible, plausibleWeight).Select(v => (string?)(Quote(f.Name) + ":" + v))),
             (1, Gen.Const((string?)null)))).ToArray();
-        return Gen.Select(
-            Collect(present),
-            Gen.Select(Text, Value).Array[0, 2].Select(extra => extra.Select(e => Quote(e.Item1) + ":" + e.Item2).ToArray()),
-            Gen.Int[0, 1000])
+        var extra = Gen.Select(Text, Value).Select(e => Quote(e.Item1) + ":" + e.Item2);
+        var extras = plausibleWeight >= 30 ? Gen.Frequency((9, Gen.Const(Array.Empty<string>())), (1, extra.Array[1, 1])) : extra.Array[0, 2];
+        return Gen.Select(Collect(present), extras, Gen.Int[0, 1000])
             .Select(t =>
             {
                 var all = t.Item1.Where(f => f is not null).Select(f => f!).Concat(t.Item2).ToList();
