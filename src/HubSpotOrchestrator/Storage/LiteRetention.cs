@@ -62,7 +62,9 @@ internal sealed class LiteRetention(LiteDbContext db, IOptions<RetentionOptions>
             // Batches are routed as a whole: their RoutedAt index finds the old ones without scanning the inbox.
             (batches, var removed) = db.Write(() =>
             {
-                var old = db.InboxBatches.Find(Query.LT(nameof(InboxBatch.RoutedAt), cutoff), limit: Chunk).ToList();
+                // Between, not LT: LiteDB orders null before every date, and a batch not routed yet (RoutedAt null) must stay.
+                var old = db.InboxBatches.Find(Query.Between(nameof(InboxBatch.RoutedAt), DateTime.MinValue, cutoff), limit: Chunk)
+                    .Where(b => b.RoutedAt is { } routedAt && routedAt < cutoff).ToList();
                 var count = 0;
                 foreach (var batch in old)
                 {
@@ -76,7 +78,7 @@ internal sealed class LiteRetention(LiteDbContext db, IOptions<RetentionOptions>
         }
         while (batches == Chunk);
 
-        var quarantined = db.Write(() => db.Quarantine.DeleteMany(Query.LT(nameof(QuarantinedEvent.ReceivedAt), cutoff)));
+        var quarantined = db.Write(() => db.Quarantine.DeleteMany(Query.Between(nameof(QuarantinedEvent.ReceivedAt), DateTime.MinValue, cutoff)));
         return (events, quarantined);
     }
 
@@ -88,7 +90,7 @@ internal sealed class LiteRetention(LiteDbContext db, IOptions<RetentionOptions>
         {
             (seen, var kept, var r, var s, var e) = db.Write(() =>
             {
-                var old = db.Runs.Find(Query.LT(nameof(Run.CreatedAt), cutoff), skip: skip, limit: Chunk).ToList();
+                var old = db.Runs.Find(Query.Between(nameof(Run.CreatedAt), DateTime.MinValue, cutoff), skip: skip, limit: Chunk).ToList();
                 var stepsCol = db.Database.GetCollection<RunStep>("run_steps");
                 var exceptionsCol = db.Database.GetCollection<ExceptionRecord>("exceptions");
                 int removedRuns = 0, removedSteps = 0, removedExceptions = 0;

@@ -35,6 +35,10 @@ public sealed class RetentionTests
         Assert.NotEmpty(engine.GetSteps(finished.Id));
         var auditBefore = app.Service<IAuditLog>().Verify().Entries;
 
+        // A request stored but not routed yet (its routing job lost, say) must survive any retention window.
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        inbox.AcceptBatch([new InboxEvent { Id = "62515:777001", PortalId = 62515, EventId = "777001", BatchId = "batch-unrouted", SubscriptionType = "deal.creation", ReceivedAt = now, OccurredAt = now }], []);
+
         // Nothing is old yet.
         Assert.Equal(0, (await app.Service<LiteRetention>().PurgeAsync()).Total);
 
@@ -43,6 +47,7 @@ public sealed class RetentionTests
 
         Assert.True(removed.Events >= 1 && removed.Runs >= 1 && removed.Steps >= 1, removed.ToString());
         Assert.Null(inbox.Find("62515:101"));
+        Assert.NotNull(inbox.Find("62515:777001"));
         Assert.Null(app.Service<IRunStore>().Get(finished.Id));
         Assert.Empty(engine.GetSteps(finished.Id));
         Assert.Equal(RunStatus.Waiting, app.Run(waiting.Id).Status);
