@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using HubSpotOrchestrator.Shared;
 
 namespace HubSpotOrchestrator.People;
 
@@ -56,6 +57,13 @@ internal sealed partial class DirectoryParser
             parser.Errors.Clear();
             parser.People.Clear();
             parser.Errors.Add(new DirectoryError(file, ex.LineNumber is { } l ? (int)l + 1 : null, null, "invalid JSON: " + ex.Message));
+        }
+        catch (InvalidOperationException) when (SafeJson.Validate(json, subject: "the file", lenient: true) is { } problem)
+        {
+            // A lone surrogate escape or invalid UTF-8 is valid syntax, but GetString throws on it.
+            parser.Errors.Clear();
+            parser.People.Clear();
+            parser.Errors.Add(new DirectoryError(file, null, null, problem));
         }
 
         return parser;

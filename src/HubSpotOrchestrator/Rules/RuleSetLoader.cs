@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using HubSpotOrchestrator.Shared;
 using RulesEngine.Models;
 
 namespace HubSpotOrchestrator.Rules;
@@ -155,6 +156,14 @@ internal static class RuleSetLoader
         try
         {
             using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+
+            // A lone surrogate escape parses, then throws wherever the string is read (a role name in a policy rule).
+            if (SafeJson.Validate(text, subject: "the file", lenient: true) is { } problem)
+            {
+                errors.Add(new RuleError(name, null, null, problem));
+                return [];
+            }
+
             switch (doc.RootElement.ValueKind)
             {
                 case JsonValueKind.Array:

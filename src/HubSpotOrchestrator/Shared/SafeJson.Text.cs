@@ -14,11 +14,16 @@ public static partial class SafeJson
     /// <see cref="JsonElement.GetString"/> and <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> cannot throw on it.
     /// </summary>
     /// <param name="subject">How messages name the whole document ("the event", "the payload").</param>
-    /// <param name="allowComments">Skip comments (files edited by people, such as card templates) instead of refusing them.</param>
-    public static string? Validate(ReadOnlySpan<byte> json, int maxDepth = MaxDepth, string subject = "the JSON", bool allowComments = false)
+    /// <param name="lenient">Skip comments and allow trailing commas, as the parsers of files people edit (rules, card templates) do.</param>
+    public static string? Validate(ReadOnlySpan<byte> json, int maxDepth = MaxDepth, string subject = "the JSON", bool lenient = false)
     {
         // One level more than allowed, so that the container that goes too deep is seen (and named) rather than thrown at.
-        var options = new JsonReaderOptions { MaxDepth = maxDepth + 1, CommentHandling = allowComments ? JsonCommentHandling.Skip : JsonCommentHandling.Disallow };
+        var options = new JsonReaderOptions
+        {
+            MaxDepth = maxDepth + 1,
+            CommentHandling = lenient ? JsonCommentHandling.Skip : JsonCommentHandling.Disallow,
+            AllowTrailingCommas = lenient,
+        };
         var reader = new Utf8JsonReader(json, options);
         string? property = null;
         try
@@ -58,8 +63,8 @@ public static partial class SafeJson
     }
 
     /// <inheritdoc cref="Validate(ReadOnlySpan{byte}, int)"/>
-    public static string? Validate(string json, int maxDepth = MaxDepth, string subject = "the JSON", bool allowComments = false) =>
-        Validate(Encoding.UTF8.GetBytes(json), maxDepth, subject, allowComments);
+    public static string? Validate(string json, int maxDepth = MaxDepth, string subject = "the JSON", bool lenient = false) =>
+        Validate(Encoding.UTF8.GetBytes(json), maxDepth, subject, lenient);
 
     /// <summary>Parses untrusted JSON into an object, or null with <paramref name="problem"/> (not JSON, not an object, too deep, text not valid).</summary>
     public static JsonObject? ParseObject(string json, out string? problem, string subject = "the JSON")

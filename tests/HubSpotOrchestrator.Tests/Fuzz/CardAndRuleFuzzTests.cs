@@ -112,23 +112,33 @@ public sealed class CardAndRuleFuzzTests
     [Fact]
     public void AnyRuleFile_LoadsOrIsRefusedWithFileAndMessage()
     {
-        var rule = Object(
+        var text = Gen.OneOf(Str("sales-vp", "finance", "cfo", ""), Gen.Const(Quote("\\ud800")), Gen.Const("5"));
+        var rule = Object(60, 
             ("RuleName", Str("A", "B", "DealClosedWon", "")),
             ("Expression", Str("true", "e.SubscriptionType == \"deal.creation\"", "e.Nope > 1", "deal.Amount > 100", "((", "x =>", "System.IO.File.Delete(\"x\")", "e.ObjectId / 0 > 1")),
             ("RuleExpressionType", Str("LambdaExpression", "Nope")),
             ("Enabled", Gen.OneOf("true", "false")),
-            ("Properties", Object(("workflow", Str("DealKickoff", "ProcurementApproval", "Teleport")), ("order", Digits(0, 3)), ("roles", Gen.Const("[\"sales-vp\"]")), ("due", Str("48h", "soon")), ("mode", Str("any", "all", "some")))));
-        var workflow = Object(
-            ("WorkflowName", Str("Routing", "Mystery")),
+            ("Properties", Object(60, 
+                ("workflow", Str("DealKickoff", "ProcurementApproval", "Teleport")), ("order", Digits(0, 3)),
+                ("roles", Gen.OneOf(text.Array[0, 2].Select(r => "[" + string.Join(",", r) + "]"), text)), ("due", Str("48h", "soon", "-1h")),
+                ("reminderEvery", Str("24h", "0h")), ("reminders", Digits(0, 3)), ("escalateTo", text), ("onExpiry", Str("escalate", "reject", "explode")), ("mode", Str("any", "all", "some")))));
+        Gen<string> Workflow(params string[] names) => Object(60, 
+            ("WorkflowName", Str(names)),
             ("Rules", rule.Array[0, 3].Select(r => "[" + string.Join(",", r) + "]")),
             ("GlobalParams", Gen.Const("[]")));
-        var gen = Gen.Frequency((6, workflow.Select(Utf8)), (1, Body(workflow)), (1, workflow.Array[1, 2].Select(w => Utf8("[" + string.Join(",", w) + "]"))));
+        Gen<byte[]> File(Gen<string> workflow) => Gen.Frequency((6, workflow.Select(Utf8)), (1, Body(workflow)), (1, workflow.Array[1, 2].Select(w => Utf8("[" + string.Join(",", w) + "]"))));
+        var shippedRouting = System.IO.File.ReadAllBytes(Path.Combine(TestPaths.Rules, "routing.json"));
+        var shippedPolicy = System.IO.File.ReadAllBytes(Path.Combine(TestPaths.Rules, "procurement-policy.json"));
+        var gen = Gen.Frequency(
+            (2, File(Workflow("Routing", "Mystery")).Select(r => (r, shippedPolicy))),
+            (2, File(Workflow("ProcurementPolicy", "Mystery")).Select(p => (shippedRouting, p))),
+            (1, Gen.Select(File(Workflow("Routing")), File(Workflow("ProcurementPolicy")))));
         var dir = TestPaths.NewTempDir();
-        File.Copy(Path.Combine(TestPaths.Rules, "procurement-policy.json"), Path.Combine(dir, "procurement-policy.json"));
         var catalog = RuleWorkflowKinds.Catalog();
-        Property.ForAll(gen, content =>
+        Property.ForAll(gen, files =>
         {
-            File.WriteAllBytes(Path.Combine(dir, "routing.json"), content);
+            System.IO.File.WriteAllBytes(Path.Combine(dir, "routing.json"), files.Item1);
+            System.IO.File.WriteAllBytes(Path.Combine(dir, "procurement-policy.json"), files.Item2);
             var result = RuleSetLoader.LoadAsync(dir, DateTime.UtcNow, catalog).GetAwaiter().GetResult();
             Assert.True(result.Succeeded ^ (result.Errors.Count > 0));
             Assert.All(result.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.ToString())));

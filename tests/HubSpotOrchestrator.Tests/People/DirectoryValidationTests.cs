@@ -126,6 +126,14 @@ public sealed class DirectoryValidationTests
         Assert.Equal($"dir.json:4: {label}: {error.Message}", error.ToString());
     }
 
+    [Fact]
+    public void ALoneSurrogateInTheFile_IsAnErrorNamingTheField_NotAnException()
+    {
+        // Valid JSON syntax, but the reader throws when the string is read (before: an unhandled exception; `directory lint` crashed).
+        var error = Assert.Single(Errors(Doc(Person("alice"), "{ \"id\": \"bob\", \"name\": \"\\ud800\", \"email\": \"bob@example.com\", \"roles\": [\"ops\"] }")));
+        Assert.Contains("\"name\" is not valid text", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("{ \"from\": \"2026-08-17T00:00:00Z\", \"until\": \"2026-08-03T00:00:00Z\" }", "must be before \"until\"")]
     [InlineData("{ \"from\": \"2026-08-03T00:00:00Z\", \"until\": \"2026-08-03T00:00:00Z\" }", "must be before \"until\"")]

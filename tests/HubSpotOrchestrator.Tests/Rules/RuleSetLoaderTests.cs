@@ -30,6 +30,7 @@ public class RuleSetLoaderTests
     [InlineData("{ \"WorkflowName\": \"Routing\", \"Rules\": [ { \"RuleName\": \"Nowhere\", \"Expression\": \"true\", \"Properties\": { \"workflow\": \"Teleport\" } } ] }", "routing.json:1", "unknown workflow \"Teleport\"")]
     [InlineData("{ \"WorkflowName\": \"Routing\", \"Rules\": [ { \"RuleName\": \"NoTarget\", \"Expression\": \"true\" } ] }", "routing.json:1", "Properties")]
     [InlineData("{ \"WorkflowName\": \"Mystery\", \"Rules\": [ { \"RuleName\": \"A\", \"Expression\": \"true\" } ] }", "routing.json:1", "unknown workflow \"Mystery\"")]
+    [InlineData("{ \"WorkflowName\": \"Routing\", \"Rules\": [ { \"RuleName\": \"X\", \"Expression\": \"true\", \"Properties\": { \"workflow\": \"\\ud800\" } } ] }", "routing.json", "\"workflow\" is not valid text")]
     public async Task BrokenRuleFile_IsRefusedWithFileLineAndMessage(string content, string where, string message)
     {
         var dir = TestPaths.NewTempDir();

@@ -251,6 +251,22 @@ public sealed class ChunkedBodyLimitTests
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
+    [Fact]
+    public async Task AChunkedConsoleFormOverTheFormLimits_Is400_NotA500()
+    {
+        // The console's form is read by the anti-forgery check; a value over FormOptions' 4 MB made it throw (500).
+        using var app = new ConsoleApp(kestrel: true);
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = app.Address };
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/console/signin") { Content = new ChunkedContent(5 * 1024 * 1024) };
+        request.Content.Headers.ContentType = new("application/x-www-form-urlencoded");
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("The form could not be read", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// A client of the Kestrel server without the factory's handlers: its redirect handler buffers request content,
     /// which would send a Content-Length and no chunks.

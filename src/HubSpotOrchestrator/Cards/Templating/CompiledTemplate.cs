@@ -35,7 +35,7 @@ internal sealed class CompiledTemplate
         }
 
         // A lone surrogate escape or invalid UTF-8 parses, but throws where the string is read; refused here with the property.
-        if (SafeJson.Validate(json, subject: "the template", allowComments: true) is { } problem)
+        if (SafeJson.Validate(json, subject: "the template", lenient: true) is { } problem)
         {
             throw new CardTemplateException(file, "", problem);
         }

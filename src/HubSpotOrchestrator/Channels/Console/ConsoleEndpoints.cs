@@ -121,7 +121,7 @@ internal static class ConsoleEndpoints
 
     /// <summary>
     /// The anti-forgery check, or the 400 page that refuses the form: not issued by this session, or not even readable
-    /// (a NUL or malformed escape in a value makes the form reader throw, which would otherwise be a 500).
+    /// (a NUL in a value, a value over the form limits: the form reader throws, which would otherwise be a 500).
     /// </summary>
     private static async Task<IResult?> FormRefusalAsync(IAntiforgery antiforgery, HttpContext context, string appName)
     {
