@@ -40,8 +40,7 @@ internal static class ServiceApp
         // is the client's error in every environment: 400, never the 500 that Development's default (throw) becomes
         // behind UseExceptionHandler. Any BadHttpRequestException that still escapes keeps its own status (400, 413…).
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
-        builder.Services.Configure<ExceptionHandlerOptions>(o => o.StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode
-            : StoreUnavailableException.Find(ex) is not null ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError);
+        builder.Services.Configure<ExceptionHandlerOptions>(o => o.StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError); // store faults: StoreUnavailableHandler
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services
             .AddStorage(builder.Configuration)

@@ -16,6 +16,16 @@ internal static class LiteStorageCommand
     {
         var cli = new CliArgs(args);
         var verb = cli.Positional.FirstOrDefault() ?? throw new CliException("storage needs a verb: 'storage check' or 'storage rebuild' [--file PATH].");
+        if (verb is not ("check" or "rebuild"))
+        {
+            throw new CliException($"unknown storage verb '{verb}': use 'storage check' or 'storage rebuild'.");
+        }
+
+        if (cli.Has("file") && string.IsNullOrEmpty(cli.Get("file")))
+        {
+            throw new CliException("--file needs a path (e.g. --file data/orchestrator.db).");
+        }
+
         var path = cli.Get("file") is { Length: > 0 } file
             ? Path.GetFullPath(file)
             : SectionBinder.Bind<StorageOptions>(ServiceConfiguration.Load(args), StorageOptions.Section).DatabasePath;
@@ -25,12 +35,7 @@ internal static class LiteStorageCommand
         }
 
         using var held = LiteFileLock.Acquire(path, TimeSpan.Zero); // refuses while the service has the file open
-        return verb switch
-        {
-            "check" => Check(path, stdout, stderr),
-            "rebuild" => Rebuild(path, stdout, stderr),
-            _ => throw new CliException($"unknown storage verb '{verb}': use 'storage check' or 'storage rebuild'."),
-        };
+        return verb == "check" ? Check(path, stdout, stderr) : Rebuild(path, stdout, stderr);
     }
 
     private static int Check(string path, TextWriter stdout, TextWriter stderr)

@@ -60,6 +60,15 @@ public sealed class DataFileCheckTests
         using var again = LiteFileLock.Acquire(path, TimeSpan.Zero);
     }
 
+    [Theory]
+    [InlineData("frob")]
+    [InlineData("check", "--file")]
+    public void WrongArguments_AreUsageErrors(params string[] args)
+    {
+        var error = Assert.Throws<CliException>(() => LiteStorageCommand.Run(args, TextWriter.Null, TextWriter.Null));
+        Assert.Contains(args.Length == 1 ? "unknown storage verb" : "--file needs a path", error.Message, StringComparison.Ordinal);
+    }
+
     private static IOptions<StorageOptions> Options(string dir) => Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataPath = dir });
 
     private static void Fill(IOptions<StorageOptions> options, int runs)
