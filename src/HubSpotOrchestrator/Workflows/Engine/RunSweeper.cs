@@ -88,7 +88,7 @@ internal sealed class RunSweeper(
                         ? r.NextAttemptAt is null || r.NextAttemptAt <= now
                         : r.UpdatedAt < cutoff && (r.NextAttemptAt is null || r.NextAttemptAt < cutoff))
                     .Where(r => !IsParked(r, lines))
-                    .Select(r => r.Id),
+                    .Select(r => atStart ? ReleaseEarlierProcessLease(r) : r.Id),
                 now,
                 atStart);
         }
@@ -161,6 +161,17 @@ internal sealed class RunSweeper(
         }
 
         return due;
+    }
+
+    /// <summary>A Pending run can still carry the lease of this node's previous process (killed mid-resume): let it go, as for Running runs.</summary>
+    private string ReleaseEarlierProcessLease(Run run)
+    {
+        if (run.LeaseOwner is { } owner && leases.IsEarlierProcessOfThisNode(owner))
+        {
+            store.ReleaseLease(run.Id, owner);
+        }
+
+        return run.Id;
     }
 
     private int ResumeDecidedApprovals()
